@@ -1,0 +1,261 @@
+// One actor per socket. Frames arrive in socket order; each is parsed,
+// rate limited and turned into a request to a topic or the database. The
+// answer comes back as an ACK or an ERROR frame.
+#include "actors/connection.hpp"
+
+#include <unordered_map>
+
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/errors.hpp"
+#include "protocol/frame.hpp"
+#include "protocol/rate_limiter.hpp"
+#include "support/log.hpp"
+
+namespace sockd {
+
+namespace {
+
+using time_point = caf::actor_clock::time_point;
+
+struct connection_state {
+  connection_config cfg;
+  std::unordered_map<std::string, topic_actor> topics;
+  protocol::rate_limiter limiter{1, 1, time_point{}};
+  time_point last_seen;
+  time_point last_rate_error;
+  bool rate_error_sent = false;
+
+  const char* name = "connection";
+
+  void send(std::string text) {
+    cfg.out->send(make_frame(std::move(text)));
+  }
+
+  void refuse(const protocol::inbound& in, const caf::error& err) {
+    auto code = to_errc(err);
+    auto message = message_of(err);
+    if (message.empty())
+      message = to_string(code);
+    send(protocol::encode_error(
+      protocol::refusal{code, std::move(message), in.action, in.topic, in.id}));
+  }
+
+  void refuse(const protocol::inbound& in, errc code, std::string message) {
+    send(protocol::encode_error(
+      protocol::refusal{code, std::move(message), in.action, in.topic, in.id}));
+  }
+
+  void ack(const protocol::inbound& in) {
+    if (in.id)
+      send(protocol::encode_ack(in.topic, *in.id));
+  }
+
+  const topic_actor* joined(const std::string& topic) const {
+    auto i = topics.find(topic);
+    return i == topics.end() ? nullptr : &i->second;
+  }
+};
+
+using connection_pointer = connection_actor::stateful_pointer<connection_state>;
+
+constexpr int max_join_attempts = 3;
+
+// Finds the topic and joins it. A topic that stopped between lookup and
+// join answers `request_receiver_down`; the directory has forgotten it by
+// then, so looking up again spawns a fresh one.
+void subscribe(connection_pointer self, protocol::inbound in, int attempt) {
+  auto& cfg = self->state.cfg;
+  self->request(cfg.directory, cfg.request_timeout, lookup_atom::value,
+                in.topic)
+    .then(
+      [=](topic_actor topic) {
+        auto& cfg = self->state.cfg;
+        member who{cfg.cid, cfg.sub, self->address(), cfg.out};
+        self->request(topic, cfg.request_timeout, join_atom::value,
+                      std::move(who))
+          .then(
+            [=](bool) {
+              self->state.topics[in.topic] = topic;
+              self->state.ack(in);
+            },
+            [=](caf::error& err) {
+              if (err == caf::sec::request_receiver_down
+                  && attempt + 1 < max_join_attempts)
+                subscribe(self, in, attempt + 1);
+              else
+                self->state.refuse(in, err);
+            });
+      },
+      [=](caf::error& err) { self->state.refuse(in, err); });
+}
+
+void unsubscribe(connection_pointer self, const protocol::inbound& in,
+                 topic_actor topic) {
+  auto& st = self->state;
+  st.topics.erase(in.topic);
+  auto done = [=] {
+    self->state.send(
+      protocol::encode_control(protocol::action::unsubscribe, in.topic));
+    self->state.ack(in);
+  };
+  // A topic that is gone has no member left to tell; the leave stands.
+  self->request(topic, st.cfg.request_timeout, leave_atom::value, st.cfg.cid)
+    .then([=](bool) { done(); }, [=](caf::error&) { done(); });
+}
+
+void publish(connection_pointer self, protocol::inbound in,
+             topic_actor topic) {
+  auto& st = self->state;
+  relay msg{in.action, std::move(in.payload), in.target, in.store,
+            st.cfg.cid, st.cfg.sub};
+  self->request(topic, st.cfg.request_timeout, publish_atom::value,
+                std::move(msg))
+    .then([=](bool) { self->state.ack(in); },
+          [=](caf::error& err) { self->state.refuse(in, err); });
+}
+
+void load_messages(connection_pointer self, const protocol::inbound& in) {
+  auto& st = self->state;
+  self->request(st.cfg.db, st.cfg.request_timeout, history_atom::value,
+                in.topic, int32_t{in.page}, int32_t{in.page_size})
+    .then(
+      [=](const frame_list& frames, bool has_more) {
+        auto& st = self->state;
+        for (auto& frame : frames)
+          st.send(protocol::encode_replay(frame));
+        if (has_more)
+          st.send(protocol::encode_control(
+            protocol::action::has_more_messages, in.topic));
+        st.ack(in);
+      },
+      [=](caf::error& err) { self->state.refuse(in, err); });
+}
+
+void load_subscribers(connection_pointer self, const protocol::inbound& in,
+                      topic_actor topic) {
+  auto& st = self->state;
+  self->request(topic, st.cfg.request_timeout, members_atom::value, st.cfg.cid)
+    .then([=](bool) { self->state.ack(in); },
+          [=](caf::error& err) { self->state.refuse(in, err); });
+}
+
+void handle(connection_pointer self, protocol::inbound in) {
+  auto& st = self->state;
+  if (in.kind == protocol::control::subscribe) {
+    subscribe(self, std::move(in), 0);
+    return;
+  }
+  auto topic = st.joined(in.topic);
+  if (topic == nullptr) {
+    st.refuse(in, errc::not_subscribed, "not subscribed to " + in.topic);
+    return;
+  }
+  switch (in.kind) {
+    case protocol::control::unsubscribe:
+      unsubscribe(self, in, *topic);
+      break;
+    case protocol::control::load_messages:
+      load_messages(self, in);
+      break;
+    case protocol::control::load_subscribers:
+      load_subscribers(self, in, *topic);
+      break;
+    default:
+      publish(self, std::move(in), *topic);
+  }
+}
+
+// Every data frame counts against the rate limit, garbage included; without
+// an id at most one rate_limited error a second goes out (no amplifier).
+bool admit_frame(connection_pointer self, const protocol::parse_result& parsed,
+                 time_point now) {
+  auto& st = self->state;
+  if (st.limiter.take(now))
+    return true;
+  const std::optional<std::string>* id = nullptr;
+  const std::string* topic = nullptr;
+  const std::string* request = nullptr;
+  if (auto in = std::get_if<protocol::inbound>(&parsed)) {
+    id = &in->id;
+    topic = &in->topic;
+    request = &in->action;
+  } else if (auto r = std::get_if<protocol::refusal>(&parsed)) {
+    id = &r->id;
+    topic = &r->topic;
+    request = &r->request;
+  }
+  bool has_id = id != nullptr && id->has_value();
+  if (!has_id && st.rate_error_sent
+      && now - st.last_rate_error < std::chrono::seconds(1))
+    return false;
+  if (!has_id) {
+    st.rate_error_sent = true;
+    st.last_rate_error = now;
+  }
+  st.send(protocol::encode_error(protocol::refusal{
+    errc::rate_limited, "too many messages; this one was dropped",
+    request ? *request : "null", topic ? *topic : std::string{},
+    has_id ? *id : std::nullopt}));
+  return false;
+}
+
+connection_actor::behavior_type connection(connection_pointer self,
+                                           connection_config cfg) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  st.limiter = protocol::rate_limiter{cfg.messages_per_second,
+                                      cfg.messages_burst, now};
+  st.last_seen = now;
+  st.cfg = std::move(cfg);
+  log_info("JOIN user=" + st.cfg.sub + " connection=" + st.cfg.cid);
+  self->send(st.cfg.db, opened_atom::value, st.cfg.cid, st.cfg.sub);
+  self->attach_functor([db = st.cfg.db, sub = st.cfg.sub,
+                        cid = st.cfg.cid](const caf::error&) {
+    caf::anon_send(db, closed_atom::value, cid);
+    log_info("PART user=" + sub + " connection=" + cid);
+  });
+  self->delayed_send(self, st.cfg.ping_interval, tick_atom::value);
+  return {
+    [=](frame_atom, const std::string& text) {
+      auto now = self->clock().now();
+      self->state.last_seen = now;
+      auto parsed = protocol::parse(text);
+      if (auto k = std::get_if<protocol::keepalive>(&parsed)) {
+        if (*k == protocol::keepalive::ping)
+          self->state.send(
+            protocol::encode_keepalive(protocol::keepalive::pong));
+        return;
+      }
+      if (!admit_frame(self, parsed, now))
+        return;
+      if (auto r = std::get_if<protocol::refusal>(&parsed)) {
+        self->state.send(protocol::encode_error(*r));
+        return;
+      }
+      handle(self, std::move(std::get<protocol::inbound>(parsed)));
+    },
+    [=](alive_atom) { self->state.last_seen = self->clock().now(); },
+    [=](tick_atom) {
+      auto& st = self->state;
+      if (self->clock().now() - st.last_seen >= st.cfg.ping_timeout) {
+        st.cfg.out->close(1001, "ping timeout");
+        return;
+      }
+      st.send(protocol::encode_keepalive(protocol::keepalive::ping));
+      self->delayed_send(self, st.cfg.ping_interval, tick_atom::value);
+    },
+    [=](closed_atom) { self->quit(); },
+  };
+}
+
+} // namespace
+
+connection_actor spawn_connection(caf::actor_system& sys,
+                                  connection_config cfg) {
+  return sys.spawn(connection, std::move(cfg));
+}
+
+} // namespace sockd

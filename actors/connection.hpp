@@ -1,0 +1,44 @@
+// The connection actor: one per WebSocket. It parses the socket's frames,
+// stamps the sender, applies the rate limit, keeps the connection's topic
+// memberships and the keepalive, and answers errors and ACKs.
+//
+//   frame(text)   a text frame from the socket
+//   alive         a pong control frame (a sign of life)
+//   tick          keepalive timer (ping_interval)
+//   closed        the socket is gone: leave every topic, then stop
+#pragma once
+
+#include <string>
+
+#include <caf/typed_actor.hpp>
+
+#include "actors/atoms.hpp"
+#include "actors/outbound.hpp"
+#include "actors/topic_directory.hpp"
+#include "db/database.hpp"
+
+namespace sockd {
+
+using connection_actor = caf::typed_actor<
+  caf::reacts_to<frame_atom, std::string>,
+  caf::reacts_to<alive_atom>,
+  caf::reacts_to<tick_atom>,
+  caf::reacts_to<closed_atom>>;
+
+struct connection_config {
+  std::string sub;             // user id from the ticket
+  std::string cid;             // connection id from the ticket
+  outbound_ptr out;            // the socket
+  topic_directory_actor directory;
+  database_actor db;
+  double messages_per_second = 20;
+  int messages_burst = 10;
+  caf::timespan ping_interval = std::chrono::seconds(30);
+  caf::timespan ping_timeout = std::chrono::seconds(90);
+  caf::timespan request_timeout = std::chrono::seconds(10);
+};
+
+connection_actor spawn_connection(caf::actor_system& sys,
+                                  connection_config cfg);
+
+} // namespace sockd

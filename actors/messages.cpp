@@ -1,0 +1,21 @@
+#include "actors/messages.hpp"
+
+#include "actors/errors.hpp"
+
+namespace sockd {
+
+void register_message_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<relay>("sockd.relay");
+  cfg.add_message_type<stored_message>("sockd.stored_message");
+  cfg.add_message_type<writer>("sockd.writer");
+  cfg.add_message_type<writer_list>("sockd.writer_list");
+  cfg.add_error_category(errc_category, [](uint8_t code, caf::atom_value,
+                                           const caf::message& context) {
+    auto result = std::string{"sockd."} + to_string(static_cast<errc>(code));
+    if (context.match_elements<std::string>())
+      result += ": " + context.get_as<std::string>(0);
+    return result;
+  });
+}
+
+} // namespace sockd

@@ -1,0 +1,85 @@
+// Message types that actors exchange, besides atoms and plain strings.
+// register_message_types() announces them to CAF's type system.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/actor_addr.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/meta/type_name.hpp>
+
+#include "actors/outbound.hpp"
+
+namespace sockd {
+
+/// A connection joining a topic. `out` is the socket's outbound handle, so
+/// that a broadcast goes to the socket without another actor hop.
+struct member {
+  std::string cid;      // connection id
+  std::string sub;      // user id
+  caf::actor_addr conn; // the connection actor, monitored by the topic
+  outbound_ptr out;
+};
+
+/// A client's frame for a topic, as the connection actor checked it.
+struct relay {
+  std::string action;   // the action as JSON text: `12` or `"normal-message"`
+  std::string payload;  // the payload as JSON text; empty when absent
+  std::string target;   // the payload's string `target`; empty when none
+  bool store = false;
+  std::string sender;   // connection id, stamped by the connection actor
+  std::string sub;      // the sender's user id
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, relay& x) {
+  return f(caf::meta::type_name("sockd.relay"), x.action, x.payload, x.target,
+           x.store, x.sender, x.sub);
+}
+
+/// A message to keep in topic_messages.
+struct stored_message {
+  std::string topic;
+  std::string sub;
+  std::string cid;
+  std::string frame;    // the broadcast frame, with historical:true
+  std::string timestamp; // the frame's timestamp (ISO-8601)
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stored_message& x) {
+  return f(caf::meta::type_name("sockd.stored_message"), x.topic, x.sub, x.cid,
+           x.frame, x.timestamp);
+}
+
+/// A participant of a topic as the database knows it: the connections the
+/// user stored messages from (no repeats, in order of first appearance) and
+/// the name and role of the participant-details query (empty without one).
+struct writer {
+  std::string sub;
+  std::vector<std::string> cids;
+  std::string name;
+  std::string role;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, writer& x) {
+  return f(caf::meta::type_name("sockd.writer"), x.sub, x.cids, x.name,
+           x.role);
+}
+
+using writer_list = std::vector<writer>;
+using frame_list = std::vector<std::string>;
+using string_list = std::vector<std::string>;
+
+/// Announces sockd's message types; call on every actor_system_config.
+void register_message_types(caf::actor_system_config& cfg);
+
+} // namespace sockd
+
+// A member holds a socket handle: it never leaves its node.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sockd::member)

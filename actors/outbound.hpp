@@ -1,0 +1,33 @@
+// The one hop from actors to a socket: a thread-safe handle that queues an
+// already-encoded text frame on the socket's strand. net/ implements it;
+// unit tests implement it with a recorder. No Beast type appears here.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace sockd {
+
+/// An encoded frame, built once and shared by every recipient.
+using frame_ptr = std::shared_ptr<const std::string>;
+
+inline frame_ptr make_frame(std::string text) {
+  return std::make_shared<const std::string>(std::move(text));
+}
+
+class outbound {
+public:
+  virtual ~outbound() = default;
+
+  /// Queues a frame for the socket; never blocks. A socket whose queue is
+  /// over its byte limit is closed as a slow consumer instead.
+  virtual void send(frame_ptr frame) = 0;
+
+  /// Closes the socket with a WebSocket close code and reason.
+  virtual void close(uint16_t code, std::string reason) = 0;
+};
+
+using outbound_ptr = std::shared_ptr<outbound>;
+
+} // namespace sockd

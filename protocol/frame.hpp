@@ -1,0 +1,110 @@
+// Frames of PROTOCOL.md sections 3 and 5: parsing what a client sends and
+// encoding what the server sends. Pure code (nlohmann + std), so every
+// protocol decision is testable without sockets or actors.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/errors.hpp"
+
+namespace sockd::protocol {
+
+/// Awayto's SocketActions that sockd itself acts on.
+enum class control {
+  relay,            // any action sockd only passes on
+  subscribe,        // 8
+  unsubscribe,      // 9
+  load_messages,    // 6
+  load_subscribers, // 10
+  server_only,      // 4, 7, "ERROR", "ACK": never accepted from a client
+};
+
+namespace action {
+constexpr int unsubscribe_topic = 4;
+constexpr int load_messages = 6;
+constexpr int has_more_messages = 7;
+constexpr int subscribe = 8;
+constexpr int unsubscribe = 9;
+constexpr int load_subscribers = 10;
+} // namespace action
+
+/// A keepalive frame: `{"payload":"PING"}` or `{"payload":"PONG"}`.
+enum class keepalive { ping, pong };
+
+/// A client frame that passed the checks of section 8 point 7.
+struct inbound {
+  control kind = control::relay;
+  std::string action;      // the action as JSON text, echoed as sent
+  std::string topic;       // `<type>:<handle>`
+  std::string type;        // before the first ':'
+  std::string handle;      // after it
+  std::string payload;     // JSON text; empty when absent
+  std::string target;      // payload.target when a string
+  bool store = false;
+  std::optional<std::string> id;
+  int page = 1;            // LOAD_MESSAGES
+  int page_size = 10;      // LOAD_MESSAGES, clamped to 100
+};
+
+/// A refused frame: what the error frame says.
+struct refusal {
+  errc code = errc::bad_frame;
+  std::string message;
+  std::string request;     // the action as JSON text, `null` when unknown
+  std::string topic;       // empty when unknown
+  std::optional<std::string> id;
+};
+
+using parse_result = std::variant<inbound, keepalive, refusal>;
+
+/// Parses one text frame.
+parse_result parse(std::string_view text);
+
+/// Splits `<type>:<handle>`; nullopt when there is no ':' or a part is empty.
+std::optional<std::pair<std::string, std::string>>
+split_topic(std::string_view topic);
+
+// -- encoding -----------------------------------------------------------------
+
+/// The broadcast frame of a relay (section 8 point 9).
+std::string encode_relay(std::string_view action, std::string_view topic,
+                         std::string_view sender, std::string_view timestamp,
+                         std::string_view payload, bool store);
+
+/// The stored form of a broadcast frame: `historical:true`, `store:false`.
+std::string encode_stored(std::string_view action, std::string_view topic,
+                          std::string_view sender, std::string_view timestamp,
+                          std::string_view payload);
+
+/// A stored frame as replayed: `historical:true` and no `store` (point 10).
+std::string encode_replay(std::string_view stored);
+
+std::string encode_error(const refusal& r);
+std::string encode_ack(std::string_view topic, std::string_view id);
+
+/// `{"action":N,"topic":T}`: subscribe/unsubscribe acks, HAS_MORE_MESSAGES.
+std::string encode_control(int action, std::string_view topic);
+
+/// `{"action":4,...}`: a socket `<sub>:<cid>` left the topic.
+std::string encode_left(std::string_view topic, std::string_view socket_id);
+
+/// `{"action":10,...}`: the participant list, `payload` already encoded.
+std::string encode_participants(std::string_view topic,
+                                std::string_view requester,
+                                std::string_view payload);
+
+std::string encode_keepalive(keepalive k);
+
+/// ISO-8601 UTC with milliseconds: `2026-11-25T21:48:31.123Z`.
+std::string iso_timestamp(std::chrono::system_clock::time_point t);
+
+/// A JSON string literal for `s`, quotes included.
+std::string quote(std::string_view s);
+
+} // namespace sockd::protocol

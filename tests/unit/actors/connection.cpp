@@ -1,0 +1,206 @@
+#define CAF_SUITE actors.connection
+
+#include "actors/connection.hpp"
+
+#include "tests/unit/fixtures.hpp"
+
+#include "actors/topic_type.hpp"
+
+#include <nlohmann/json.hpp>
+
+using namespace sockd;
+using sockd::test::field;
+using sockd::test::recorder;
+using json = nlohmann::json;
+
+namespace {
+
+struct connection_fixture : sockd::test::fixture {
+  std::shared_ptr<recorder> out = std::make_shared<recorder>();
+  topic_directory_actor directory;
+  connection_actor conn;
+
+  connection_fixture() {
+    auto types = std::make_shared<topic_types>();
+    types->add("*", spawn_relay_topic);
+    directory = spawn_topic_directory(sys, types, db);
+    connection_config cfg;
+    cfg.sub = "alice";
+    cfg.cid = "c1";
+    cfg.out = out;
+    cfg.directory = directory;
+    cfg.db = db;
+    cfg.messages_per_second = 1;
+    cfg.messages_burst = 3;
+    cfg.ping_interval = std::chrono::seconds(30);
+    cfg.ping_timeout = std::chrono::seconds(90);
+    conn = spawn_connection(sys, cfg);
+    script->allowed.emplace("alice", "chat:lobby");
+    settle();
+  }
+
+  // Sends a text frame and returns what the socket got for it.
+  std::vector<std::string> frame(const std::string& text) {
+    self->send(conn, frame_atom::value, text);
+    settle();
+    return out->take();
+  }
+
+  void join() {
+    auto got = frame(R"({"action":8,"topic":"chat:lobby"})");
+    CAF_REQUIRE_EQUAL(got.size(), 1u);
+  }
+};
+
+json parsed(const std::string& frame) {
+  return json::parse(frame);
+}
+
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(connection_tests, connection_fixture)
+
+CAF_TEST(the connection row is opened at start and closed at the end) {
+  CAF_CHECK_EQUAL(script->opened, std::vector<std::string>{"c1"});
+  self->send(conn, closed_atom::value);
+  settle();
+  CAF_CHECK_EQUAL(script->closed, std::vector<std::string>{"c1"});
+}
+
+CAF_TEST(a frame that is not a JSON object is a bad_frame) {
+  auto got = frame("not json");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(got[0], R"({"action":"ERROR","topic":null,"payload":)"
+                          R"({"code":"bad_frame","message":"frame is not a )"
+                          R"(JSON object","request":null}})");
+  CAF_CHECK_EQUAL(frame("[1,2]").size(), 1u);
+}
+
+CAF_TEST(a frame without a valid action is a bad_action) {
+  auto got = frame(R"({"topic":"chat:lobby","id":"x1"})");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  auto err = parsed(got[0]);
+  auto payload = err["payload"];
+  CAF_CHECK_EQUAL(payload["code"], "bad_action");
+  CAF_CHECK_EQUAL(payload["id"], "x1");
+  CAF_CHECK_EQUAL(err["topic"], "chat:lobby");
+}
+
+CAF_TEST(subscribe acks with action 8 and then the ACK of the id) {
+  auto got = frame(R"({"action":"Subscribe","topic":"chat:lobby","id":"s"})");
+  CAF_REQUIRE_EQUAL(got.size(), 2u);
+  CAF_CHECK_EQUAL(got[0], R"({"action":8,"topic":"chat:lobby"})");
+  CAF_CHECK_EQUAL(got[1], R"({"action":"ACK","topic":"chat:lobby",)"
+                          R"("payload":{"id":"s"}})");
+}
+
+CAF_TEST(a denied subscribe is forbidden without an ACK) {
+  auto got = frame(R"({"action":8,"topic":"chat:secret","id":"s"})");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  auto err = parsed(got[0]);
+  CAF_CHECK_EQUAL(err["action"], "ERROR");
+  CAF_CHECK_EQUAL(err["payload"]["code"], "forbidden");
+  CAF_CHECK_EQUAL(err["payload"]["request"], 8);
+  CAF_CHECK_EQUAL(err["payload"]["id"], "s");
+}
+
+CAF_TEST(relays are stamped with the connection id) {
+  join();
+  auto got = frame(R"({"action":"normal-message","topic":"chat:lobby",)"
+                   R"("sender":"forged","timestamp":"x","historical":true,)"
+                   R"("payload":{"message":"hi"},"id":"m1"})");
+  CAF_REQUIRE_EQUAL(got.size(), 2u);
+  auto relay = parsed(got[0]);
+  CAF_CHECK_EQUAL(relay["sender"], "c1");
+  CAF_CHECK_EQUAL(relay["action"], "normal-message");
+  CAF_CHECK_EQUAL(relay["payload"]["message"], "hi");
+  CAF_CHECK_EQUAL(relay.count("historical"), 0u);
+  CAF_CHECK_EQUAL(relay.count("id"), 0u);
+  CAF_CHECK_NOT_EQUAL(relay["timestamp"], "x");
+  CAF_CHECK_EQUAL(field(got[1], "action"), "ACK");
+}
+
+CAF_TEST(relays on a topic not joined are refused) {
+  auto got = frame(R"({"action":12,"topic":"chat:lobby","payload":1})");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(field(got[0], "payload", "code"), "not_subscribed");
+}
+
+CAF_TEST(unsubscribe acks with action 9) {
+  join();
+  auto got = frame(R"({"action":9,"topic":"chat:lobby"})");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(got[0], R"({"action":9,"topic":"chat:lobby"})");
+  got = frame(R"({"action":9,"topic":"chat:lobby"})");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(field(got[0], "payload", "code"), "not_subscribed");
+}
+
+CAF_TEST(frames over the rate are dropped with rate_limited) {
+  join(); // one token of the burst of 3
+  auto a = frame(R"({"action":12,"topic":"chat:lobby","payload":1,"id":"1"})");
+  auto b = frame(R"({"action":12,"topic":"chat:lobby","payload":2,"id":"2"})");
+  auto c = frame(R"({"action":12,"topic":"chat:lobby","payload":3,"id":"3"})");
+  CAF_CHECK_EQUAL(a.size(), 2u);
+  CAF_CHECK_EQUAL(b.size(), 2u);
+  CAF_REQUIRE_EQUAL(c.size(), 1u);
+  CAF_CHECK_EQUAL(field(c[0], "payload", "code"), "rate_limited");
+  CAF_CHECK_EQUAL(field(c[0], "payload", "id"), "3");
+  // Without ids, at most one rate_limited error a second.
+  CAF_CHECK_EQUAL(frame("garbage").size(), 1u);
+  CAF_CHECK_EQUAL(frame("garbage").size(), 0u);
+  CAF_CHECK_EQUAL(frame(R"({"action":12,"topic":"chat:lobby"})").size(), 0u);
+  // Keepalives are exempt.
+  CAF_CHECK_EQUAL(frame(R"({"payload":"PING"})"),
+                  std::vector<std::string>{R"({"payload":"PONG"})"});
+  // One token a second comes back.
+  pass(std::chrono::seconds(1));
+  out->take(); // the keepalive timer may not fire yet; nothing else is sent
+  auto d = frame(R"({"action":12,"topic":"chat:lobby","payload":4})");
+  CAF_REQUIRE_EQUAL(d.size(), 1u);
+  CAF_CHECK_EQUAL(field(d[0], "payload"), 4);
+}
+
+CAF_TEST(keepalive pings every interval and closes a silent socket) {
+  pass(std::chrono::seconds(30));
+  CAF_CHECK_EQUAL(out->take(),
+                  std::vector<std::string>{R"({"payload":"PING"})"});
+  frame(R"({"payload":"PONG"})"); // a sign of life at 30 s
+  pass(std::chrono::seconds(30));
+  pass(std::chrono::seconds(30));
+  CAF_CHECK(out->closes.empty()); // 90 s, 60 s after the PONG
+  pass(std::chrono::seconds(30));
+  CAF_REQUIRE_EQUAL(out->closes.size(), 1u);
+  CAF_CHECK_EQUAL(out->closes[0].first, 1001u);
+  CAF_CHECK_EQUAL(out->closes[0].second, "ping timeout");
+}
+
+CAF_TEST(load messages replays history newest first with has more) {
+  join();
+  for (int i = 1; i <= 3; ++i) {
+    pass(std::chrono::seconds(1)); // one token a second
+    frame(R"({"action":12,"topic":"chat:lobby","store":true,"payload":)"
+          + std::to_string(i) + "}");
+  }
+  out->take();
+  auto got = frame(R"({"action":6,"topic":"chat:lobby",)"
+                   R"("payload":{"page":1,"pageSize":2},"id":"h"})");
+  CAF_REQUIRE_EQUAL(got.size(), 4u);
+  auto newest = parsed(got[0]);
+  CAF_CHECK_EQUAL(newest["payload"], 3);
+  CAF_CHECK_EQUAL(newest["historical"], true);
+  CAF_CHECK_EQUAL(newest.count("store"), 0u);
+  CAF_CHECK_EQUAL(field(got[1], "payload"), 2);
+  CAF_CHECK_EQUAL(got[2], R"({"action":7,"topic":"chat:lobby"})");
+  CAF_CHECK_EQUAL(field(got[3], "action"), "ACK");
+}
+
+CAF_TEST(database down answers unavailable for subscribe) {
+  script->down = true;
+  auto got = frame(R"({"action":8,"topic":"chat:lobby"})");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(field(got[0], "payload", "code"), "unavailable");
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,0 +1,261 @@
+#define CAF_SUITE actors.topic
+
+#include "actors/topic_type.hpp"
+
+#include "tests/unit/fixtures.hpp"
+
+#include "actors/errors.hpp"
+
+#include <nlohmann/json.hpp>
+
+using namespace sockd;
+using sockd::test::ask;
+using sockd::test::field;
+using sockd::test::recorder;
+using json = nlohmann::json;
+
+namespace {
+
+struct topic_fixture : sockd::test::fixture {
+  const std::string name = "chat:lobby";
+  topic_actor topic;
+
+  struct client {
+    member info;
+    std::shared_ptr<recorder> out;
+    caf::actor peer;
+  };
+
+  std::map<std::string, client> clients;
+
+  topic_fixture() {
+    topic = spawn_relay_topic(sys, topic_context{name, "chat", "lobby", db});
+  }
+
+  client& make_client(const std::string& cid, const std::string& sub) {
+    auto out = std::make_shared<recorder>();
+    auto peer = sockd::test::spawn_peer(sys);
+    auto& c = clients[cid];
+    c = client{member{cid, sub, peer.address(), out}, out, peer};
+    return c;
+  }
+
+  caf::expected<bool> join(const std::string& cid, const std::string& sub) {
+    script->allowed.emplace(sub, name);
+    auto& c = clients.count(cid) ? clients[cid] : make_client(cid, sub);
+    return ask<bool>(*this, topic, join_atom::value, c.info);
+  }
+
+  caf::expected<bool> publish(const std::string& cid, std::string payload,
+                              std::string target = {}, bool store = false) {
+    relay msg{"12", std::move(payload), std::move(target), store, cid,
+              clients[cid].info.sub};
+    return ask<bool>(*this, topic, publish_atom::value, std::move(msg));
+  }
+
+  std::vector<std::string> frames(const std::string& cid) {
+    return clients[cid].out->take();
+  }
+};
+
+errc code_of(const caf::expected<bool>& x) {
+  return x ? errc::none : to_errc(x.error());
+}
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(topic_tests, topic_fixture)
+
+CAF_TEST(an allowed join is acknowledged with action 8) {
+  CAF_CHECK_EQUAL(join("a", "alice"), true);
+  auto got = frames("a");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(got[0], R"({"action":8,"topic":"chat:lobby"})");
+}
+
+CAF_TEST(a denied join is forbidden and sends nothing) {
+  join("b", "bob"); // keeps the topic alive after the denial
+  auto& c = make_client("a", "mallory");
+  auto res = ask<bool>(*this, topic, join_atom::value, c.info);
+  CAF_CHECK_EQUAL(code_of(res), errc::forbidden);
+  CAF_CHECK(frames("a").empty());
+  // Not a member: publishing is refused.
+  CAF_CHECK_EQUAL(code_of(publish("a", "1")), errc::not_subscribed);
+}
+
+CAF_TEST(a join while the database is down is unavailable) {
+  script->down = true;
+  CAF_CHECK_EQUAL(code_of(join("a", "alice")), errc::unavailable);
+}
+
+CAF_TEST(joining twice keeps one membership and acks twice) {
+  join("a", "alice");
+  join("a", "alice");
+  CAF_CHECK_EQUAL(frames("a").size(), 2u);
+  publish("a", R"({"n":1})");
+  CAF_CHECK_EQUAL(frames("a").size(), 1u);
+}
+
+CAF_TEST(a relay reaches every member with the sender stamped) {
+  join("a", "alice");
+  join("b", "bob");
+  join("c", "carol");
+  for (auto cid : {"a", "b", "c"})
+    frames(cid);
+  CAF_CHECK_EQUAL(publish("b", R"({"message":"hi"})"), true);
+  auto got_a = frames("a");
+  CAF_REQUIRE_EQUAL(got_a.size(), 1u);
+  CAF_CHECK_EQUAL(frames("b"), got_a);
+  CAF_CHECK_EQUAL(frames("c"), got_a);
+  auto frame = json::parse(got_a[0]);
+  CAF_CHECK_EQUAL(frame["action"], 12);
+  CAF_CHECK_EQUAL(frame["topic"], "chat:lobby");
+  CAF_CHECK_EQUAL(frame["sender"], "b");
+  CAF_CHECK_EQUAL(frame["payload"]["message"], "hi");
+  CAF_CHECK_EQUAL(frame.count("store"), 0u);
+  CAF_CHECK_EQUAL(frame["timestamp"].get<std::string>().size(), 24u);
+}
+
+CAF_TEST(every member sees the same order) {
+  join("a", "alice");
+  join("b", "bob");
+  join("c", "carol");
+  for (auto cid : {"a", "b", "c"})
+    frames(cid);
+  for (int i = 0; i < 50; ++i) {
+    relay msg{"12", std::to_string(i), {}, false, i % 2 ? "a" : "b",
+              i % 2 ? "alice" : "bob"};
+    self->send(topic, publish_atom::value, std::move(msg));
+  }
+  settle();
+  auto got = frames("c");
+  CAF_REQUIRE_EQUAL(got.size(), 50u);
+  CAF_CHECK_EQUAL(frames("a"), got);
+  CAF_CHECK_EQUAL(frames("b"), got);
+  for (int i = 0; i < 50; ++i)
+    CAF_CHECK_EQUAL(field(got[i], "payload"), i);
+}
+
+CAF_TEST(a target gets the relay with the sender and nobody else) {
+  join("a", "alice");
+  join("b", "bob");
+  join("c", "carol");
+  for (auto cid : {"a", "b", "c"})
+    frames(cid);
+  CAF_CHECK_EQUAL(publish("a", R"({"target":"c","sdp":"x"})", "c"), true);
+  CAF_CHECK_EQUAL(frames("a").size(), 1u);
+  CAF_CHECK_EQUAL(frames("b").size(), 0u);
+  CAF_CHECK_EQUAL(frames("c").size(), 1u);
+  CAF_CHECK_EQUAL(code_of(publish("a", R"({"target":"zz"})", "zz")),
+                  errc::bad_target);
+  for (auto cid : {"a", "b", "c"})
+    CAF_CHECK(frames(cid).empty());
+}
+
+CAF_TEST(leaving tells the others with action 4) {
+  join("a", "alice");
+  join("b", "bob");
+  frames("a");
+  frames("b");
+  CAF_CHECK_EQUAL(ask<bool>(*this, topic, leave_atom::value, std::string{"b"}),
+                  true);
+  auto got = frames("a");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(got[0], R"({"action":4,"topic":"chat:lobby",)"
+                          R"("sender":"bob:b","payload":"bob:b"})");
+  CAF_CHECK(frames("b").empty());
+  auto again = ask<bool>(*this, topic, leave_atom::value, std::string{"b"});
+  CAF_CHECK_EQUAL(code_of(again), errc::not_subscribed);
+}
+
+CAF_TEST(a dead connection leaves like an unsubscribe) {
+  join("a", "alice");
+  join("b", "bob");
+  frames("a");
+  caf::anon_send_exit(clients["b"].peer, caf::exit_reason::user_shutdown);
+  settle();
+  auto got = frames("a");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(field(got[0], "action"), 4);
+  CAF_CHECK_EQUAL(field(got[0], "payload"), "bob:b");
+}
+
+CAF_TEST(the topic stops when its last member leaves) {
+  join("a", "alice");
+  self->monitor(topic);
+  ask<bool>(*this, topic, leave_atom::value, std::string{"a"});
+  bool stopped = false;
+  self->receive([&](caf::down_msg& msg) {
+    stopped = msg.source == topic.address();
+  });
+  CAF_CHECK(stopped);
+}
+
+CAF_TEST(stored relays wait for their commit and keep their order) {
+  join("a", "alice");
+  join("b", "bob");
+  frames("a");
+  frames("b");
+  relay first{"12", "1", {}, true, "a", "alice"};
+  relay second{"12", "2", {}, false, "a", "alice"};
+  self->send(topic, publish_atom::value, first);
+  self->send(topic, publish_atom::value, second);
+  settle();
+  auto got = frames("b");
+  CAF_REQUIRE_EQUAL(got.size(), 2u);
+  CAF_CHECK_EQUAL(field(got[0], "payload"), 1);
+  CAF_CHECK_EQUAL(field(got[0], "store"), true);
+  CAF_CHECK_EQUAL(field(got[1], "payload"), 2);
+  CAF_REQUIRE_EQUAL(script->stored.size(), 1u);
+  auto row = json::parse(script->stored[0].frame);
+  CAF_CHECK_EQUAL(row["historical"], true);
+  CAF_CHECK_EQUAL(row["store"], false);
+  CAF_CHECK_EQUAL(row["timestamp"], field(got[0], "timestamp"));
+  CAF_CHECK_EQUAL(script->stored[0].sub, "alice");
+  CAF_CHECK_EQUAL(script->stored[0].cid, "a");
+}
+
+CAF_TEST(a failed store drops its message and answers unavailable) {
+  join("a", "alice");
+  join("b", "bob");
+  frames("b");
+  script->fail_stores = true;
+  CAF_CHECK_EQUAL(code_of(publish("a", "1", {}, true)), errc::unavailable);
+  CAF_CHECK_EQUAL(publish("a", "2"), true);
+  auto got = frames("b");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(field(got[0], "payload"), 2);
+}
+
+CAF_TEST(load subscribers merges online members with stored writers) {
+  join("a", "alice");
+  join("b", "bob");
+  join("b2", "bob");
+  for (auto cid : {"a", "b", "b2"})
+    frames(cid);
+  script->writers = {writer{"carol", {"c1", "c2"}, "Carol", "admin"},
+                     writer{"alice", {"old", "a"}, "Alice", ""}};
+  CAF_CHECK_EQUAL(ask<bool>(*this, topic, members_atom::value,
+                            std::string{"b"}),
+                  true);
+  auto got = frames("a");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(frames("b"), got);
+  CAF_CHECK_EQUAL(frames("b2"), got);
+  auto frame = json::parse(got[0]);
+  CAF_CHECK_EQUAL(frame["action"], 10);
+  CAF_CHECK_EQUAL(frame["sender"], "b");
+  auto& p = frame["payload"];
+  CAF_CHECK_EQUAL(p["carol"]["online"], false);
+  CAF_CHECK_EQUAL(p["carol"]["cids"], json({"c1", "c2"}));
+  CAF_CHECK_EQUAL(p["carol"]["name"], "Carol");
+  CAF_CHECK_EQUAL(p["carol"]["role"], "admin");
+  CAF_CHECK_EQUAL(p["alice"]["online"], true);
+  CAF_CHECK_EQUAL(p["alice"]["cids"], json({"old", "a"}));
+  CAF_CHECK_EQUAL(p["bob"]["online"], true);
+  CAF_CHECK_EQUAL(p["bob"]["cids"], json({"b", "b2"}));
+  CAF_CHECK_EQUAL(p["bob"]["scid"], "bob");
+  CAF_CHECK_EQUAL(p["bob"]["exists"], true);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

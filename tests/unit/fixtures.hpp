@@ -1,0 +1,107 @@
+// Shared pieces of the actor unit tests: a socket that records what it is
+// sent, a database double with scripted answers, and a fixture that
+// registers sockd's message types on the deterministic coordinator.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <caf/test/dsl.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/messages.hpp"
+#include "actors/outbound.hpp"
+#include "db/database.hpp"
+
+namespace sockd::test {
+
+/// An outbound socket that keeps every frame and close it gets.
+struct recorder : outbound {
+  std::vector<std::string> frames;
+  std::vector<std::pair<uint16_t, std::string>> closes;
+
+  void send(frame_ptr frame) override {
+    frames.push_back(*frame);
+  }
+
+  void close(uint16_t code, std::string reason) override {
+    closes.emplace_back(code, std::move(reason));
+  }
+
+  /// Returns and forgets the frames received so far.
+  std::vector<std::string> take() {
+    auto result = std::move(frames);
+    frames.clear();
+    return result;
+  }
+};
+
+/// What the database double answers; tests change it between steps.
+struct database_script {
+  std::set<std::pair<std::string, std::string>> allowed; // (sub, topic)
+  bool down = false;
+  bool fail_stores = false;
+  std::vector<stored_message> stored;
+  writer_list writers;
+  std::vector<std::string> opened;
+  std::vector<std::string> closed;
+};
+
+database_actor spawn_database_double(caf::actor_system& sys,
+                                     std::shared_ptr<database_script> script);
+
+struct config : caf::actor_system_config {
+  config() {
+    register_message_types(*this);
+  }
+};
+
+struct fixture : test_coordinator_fixture<config> {
+  std::shared_ptr<database_script> script
+    = std::make_shared<database_script>();
+  database_actor db = spawn_database_double(sys, script);
+
+  /// Runs every actor until no message is left, without firing timers
+  /// (the dsl's run() also fires them, which would run keepalives forever).
+  void settle() {
+    sched.run();
+  }
+
+  /// Moves the clock, fires what is due, then settles.
+  void pass(caf::timespan t) {
+    sched.clock().advance_time(t);
+    settle();
+  }
+};
+
+/// A stand-in for a connection actor: topics monitor it; killing it is a
+/// disconnect.
+caf::actor spawn_peer(caf::actor_system& sys);
+
+} // namespace sockd::test
+
+namespace sockd::test {
+
+/// A member of a JSON frame by value (`inner`: a member of that member).
+/// CAF's check macros must not hold a reference into a temporary.
+inline nlohmann::json field(const std::string& frame, const char* key,
+                            const char* inner = nullptr) {
+  auto value = nlohmann::json::parse(frame).value(key, nlohmann::json{});
+  return inner ? value.value(inner, nlohmann::json{}) : value;
+}
+
+/// Sends a request from the fixture's scoped actor, runs the scheduler and
+/// returns the answer (or its error).
+template <class T, class Fixture, class Handle, class... Ts>
+caf::expected<T> ask(Fixture& fx, const Handle& dest, Ts&&... xs) {
+  caf::expected<T> result{caf::sec::unexpected_response};
+  auto handle = fx.self->request(dest, caf::infinite, std::forward<Ts>(xs)...);
+  fx.settle();
+  handle.receive([&](T& value) { result = std::move(value); },
+                 [&](caf::error& err) { result = std::move(err); });
+  return result;
+}
+
+} // namespace sockd::test

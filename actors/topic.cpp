@@ -33,7 +33,7 @@ void topic_hooks::joined(topic_room&, const member&) {
   // nop
 }
 
-void topic_hooks::published(topic_room&, const relay&) {
+void topic_hooks::published(topic_room&, const relay&, const frame_ptr&) {
   // nop
 }
 
@@ -122,7 +122,7 @@ struct topic_state : topic_room {
       case delivery::drop:
         break;
     }
-    hooks->published(*this, x.msg);
+    hooks->published(*this, x.msg, x.frame);
   }
 
   // Delivers every relay at the front that no store holds back; a relay

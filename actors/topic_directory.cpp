@@ -1,5 +1,6 @@
 #include "actors/topic_directory.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include <caf/actor_system.hpp>
@@ -14,26 +15,43 @@ namespace sockd {
 
 // -- topic_types --------------------------------------------------------------
 
-void topic_types::add(std::string pattern, topic_factory factory) {
-  entries_.push_back(entry{std::move(pattern), std::move(factory)});
+bool matches_type_pattern(const std::string& pattern,
+                          const std::string& type) {
+  if (pattern == type)
+    return true;
+  if (pattern.empty() || pattern.back() != '*')
+    return false;
+  auto prefix_len = pattern.size() - 1;
+  return type.compare(0, prefix_len, pattern, 0, prefix_len) == 0;
 }
 
-const topic_factory* topic_types::find(const std::string& type) const {
+void topic_types::add(std::string pattern, topic_factory factory,
+                      topic_type_options options) {
+  auto same = [&](const entry& e) { return e.pattern == pattern; };
+  entries_.erase(std::remove_if(entries_.begin(), entries_.end(), same),
+                 entries_.end());
+  entries_.push_back(
+    entry{std::move(pattern), std::move(factory), std::move(options)});
+}
+
+const topic_types::entry* topic_types::find(const std::string& type) const {
   const entry* best = nullptr;
-  size_t best_len = 0;
   for (auto& e : entries_) {
     if (e.pattern == type)
-      return &e.factory;
-    if (e.pattern.empty() || e.pattern.back() != '*')
-      continue;
-    auto prefix_len = e.pattern.size() - 1;
-    if (type.compare(0, prefix_len, e.pattern, 0, prefix_len) == 0
-        && (best == nullptr || prefix_len >= best_len)) {
+      return &e;
+    if (matches_type_pattern(e.pattern, type)
+        && (best == nullptr || e.pattern.size() > best->pattern.size()))
       best = &e;
-      best_len = prefix_len;
-    }
   }
-  return best ? &best->factory : nullptr;
+  return best;
+}
+
+std::map<std::string, std::string> topic_types::allowances() const {
+  std::map<std::string, std::string> result;
+  for (auto& e : entries_)
+    if (!e.options.allowance.empty())
+      result.emplace(e.pattern, e.options.allowance);
+  return result;
 }
 
 // -- the directory ------------------------------------------------------------
@@ -77,11 +95,12 @@ topic_directory(directory_pointer self,
       auto parts = protocol::split_topic(topic);
       if (!parts)
         return make_error(errc::bad_frame, "malformed topic");
-      auto factory = st.types->find(parts->first);
-      if (factory == nullptr)
+      auto type = st.types->find(parts->first);
+      if (type == nullptr)
         return make_error(errc::forbidden, "no such topic type");
-      topic_context ctx{topic, parts->first, parts->second, st.db};
-      auto handle = (*factory)(self->system(), std::move(ctx));
+      topic_context ctx{topic, parts->first, parts->second, st.db,
+                        std::chrono::seconds(10), type->options.settings};
+      auto handle = type->factory(self->system(), std::move(ctx));
       self->monitor(handle);
       st.topic_by_addr.emplace(handle.address(), topic);
       st.topics.emplace(topic, handle);

@@ -47,8 +47,9 @@ public:
   /// needs goes here.
   virtual void joined(topic_room& room, const member& who);
 
-  /// After a relay was delivered.
-  virtual void published(topic_room& room, const relay& msg);
+  /// After a relay was delivered; `frame` is what its recipients got.
+  virtual void published(topic_room& room, const relay& msg,
+                         const frame_ptr& frame);
 
   /// After a member left (unsubscribe or disconnect) and the others were
   /// told.

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <caf/actor_system.hpp>
+#include <nlohmann/json.hpp>
 
 #include "actors/topic.hpp"
 #include "actors/topic_directory.hpp"
@@ -24,27 +26,48 @@ struct topic_context {
   std::string handle;  // the part after it
   database_actor db;
   caf::timespan db_timeout = std::chrono::seconds(10);
+  nlohmann::json settings = nlohmann::json::object(); // the type's options
 };
 
 using topic_factory =
   std::function<topic_actor(caf::actor_system&, topic_context)>;
 
+/// What a type brings besides its factory.
+struct topic_type_options {
+  /// The allowance SQL of the type ($1 sub, $2 handle, $3 topic, as text);
+  /// empty: the configured query, else sockd's default.
+  std::string allowance;
+  /// Type-specific settings handed to the factory in topic_context.
+  nlohmann::json settings = nlohmann::json::object();
+};
+
 class topic_types {
 public:
-  /// Registers a factory for a type name, or for a prefix pattern ending in
-  /// '*' (`chat/*`). Exact names win over patterns; longer patterns win.
-  void add(std::string pattern, topic_factory factory);
-
-  /// The factory for a type, or nullptr when none matches.
-  const topic_factory* find(const std::string& type) const;
-
-private:
   struct entry {
     std::string pattern;
     topic_factory factory;
+    topic_type_options options;
   };
+
+  /// Registers a type name, or a prefix pattern ending in '*' (`chat/*`).
+  /// Exact names win over patterns; longer patterns win; a later add of the
+  /// same pattern replaces the earlier one.
+  void add(std::string pattern, topic_factory factory,
+           topic_type_options options = {});
+
+  /// The entry for a type, or nullptr when none matches.
+  const entry* find(const std::string& type) const;
+
+  /// Allowance SQL brought by registered types, by pattern.
+  std::map<std::string, std::string> allowances() const;
+
+private:
   std::vector<entry> entries_;
 };
+
+/// Whether `type` matches `pattern`: equal, or `pattern` ends in '*' and
+/// the rest of it is a prefix of `type`.
+bool matches_type_pattern(const std::string& pattern, const std::string& type);
 
 /// A topic with the base behaviour plus a type's hooks.
 topic_actor spawn_topic(caf::actor_system& sys, topic_context ctx,

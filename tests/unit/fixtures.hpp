@@ -13,6 +13,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/outbound.hpp"
+#include "actors/topic_type.hpp"
 #include "db/database.hpp"
 
 namespace sockd::test {
@@ -103,5 +104,54 @@ caf::expected<T> ask(Fixture& fx, const Handle& dest, Ts&&... xs) {
                  [&](caf::error& err) { result = std::move(err); });
   return result;
 }
+
+} // namespace sockd::test
+
+namespace sockd::test {
+
+/// A topic of the type `Factory` spawns, with clients that join it.
+template <topic_actor (*Factory)(caf::actor_system&, topic_context)>
+struct topic_fixture : fixture {
+  const std::string name = "chat:lobby";
+  topic_actor topic;
+
+  struct client {
+    member info;
+    std::shared_ptr<recorder> out;
+    caf::actor peer;
+  };
+
+  std::map<std::string, client> clients;
+
+  topic_fixture() {
+    topic = Factory(sys, topic_context{name, "chat", "lobby", db});
+  }
+
+  client& make_client(const std::string& cid, const std::string& sub) {
+    auto out = std::make_shared<recorder>();
+    auto peer = spawn_peer(sys);
+    auto& c = clients[cid];
+    c = client{member{cid, sub, peer.address(), out}, out, peer};
+    return c;
+  }
+
+  caf::expected<bool> join(const std::string& cid, const std::string& sub) {
+    script->allowed.emplace(sub, name);
+    auto& c = clients.count(cid) ? clients[cid] : make_client(cid, sub);
+    return ask<bool>(*this, topic, join_atom::value, c.info);
+  }
+
+  caf::expected<bool> publish(const std::string& cid, std::string payload,
+                              std::string target = {}, bool store = false,
+                              std::string action = "12") {
+    relay msg{std::move(action), std::move(payload), std::move(target), store,
+              cid, clients[cid].info.sub};
+    return ask<bool>(*this, topic, publish_atom::value, std::move(msg));
+  }
+
+  std::vector<std::string> frames(const std::string& cid) {
+    return clients[cid].out->take();
+  }
+};
 
 } // namespace sockd::test

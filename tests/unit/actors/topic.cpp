@@ -16,47 +16,7 @@ using json = nlohmann::json;
 
 namespace {
 
-struct topic_fixture : sockd::test::fixture {
-  const std::string name = "chat:lobby";
-  topic_actor topic;
-
-  struct client {
-    member info;
-    std::shared_ptr<recorder> out;
-    caf::actor peer;
-  };
-
-  std::map<std::string, client> clients;
-
-  topic_fixture() {
-    topic = spawn_relay_topic(sys, topic_context{name, "chat", "lobby", db});
-  }
-
-  client& make_client(const std::string& cid, const std::string& sub) {
-    auto out = std::make_shared<recorder>();
-    auto peer = sockd::test::spawn_peer(sys);
-    auto& c = clients[cid];
-    c = client{member{cid, sub, peer.address(), out}, out, peer};
-    return c;
-  }
-
-  caf::expected<bool> join(const std::string& cid, const std::string& sub) {
-    script->allowed.emplace(sub, name);
-    auto& c = clients.count(cid) ? clients[cid] : make_client(cid, sub);
-    return ask<bool>(*this, topic, join_atom::value, c.info);
-  }
-
-  caf::expected<bool> publish(const std::string& cid, std::string payload,
-                              std::string target = {}, bool store = false) {
-    relay msg{"12", std::move(payload), std::move(target), store, cid,
-              clients[cid].info.sub};
-    return ask<bool>(*this, topic, publish_atom::value, std::move(msg));
-  }
-
-  std::vector<std::string> frames(const std::string& cid) {
-    return clients[cid].out->take();
-  }
-};
+using topic_fixture = sockd::test::topic_fixture<spawn_relay_topic>;
 
 errc code_of(const caf::expected<bool>& x) {
   return x ? errc::none : to_errc(x.error());

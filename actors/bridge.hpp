@@ -16,11 +16,16 @@ namespace sockd {
 template <class Handle, class OnResult, class OnError, class... Ts>
 void ask(caf::actor_system& sys, const Handle& dest, caf::timespan timeout,
          OnResult on_result, OnError on_error, Ts... xs) {
-  sys.spawn([=](caf::event_based_actor* self) mutable {
-    self->request(dest, timeout, std::move(xs)...)
-      .then(std::move(on_result),
-            [on_error](caf::error& err) mutable { on_error(err); });
-  });
+  // The unused int: CAF 0.17 dereferences a null argument tuple when a
+  // function actor is spawned without arguments (undefined behaviour that
+  // UBSan aborts on).
+  sys.spawn(
+    [=](caf::event_based_actor* self, int) mutable {
+      self->request(dest, timeout, std::move(xs)...)
+        .then(std::move(on_result),
+              [on_error](caf::error& err) mutable { on_error(err); });
+    },
+    0);
 }
 
 } // namespace sockd

@@ -1,0 +1,176 @@
+#include "net/http_session.hpp"
+
+#include <chrono>
+
+#include "net/fail.hpp"
+#include "net/listener.hpp"
+#include "net/query_string.hpp"
+#include "net/router.hpp"
+#include "net/server_state.hpp"
+#include "net/websocket_session.hpp"
+
+namespace sockd::net {
+
+namespace {
+
+constexpr auto read_timeout = std::chrono::seconds(30);
+constexpr auto write_timeout = std::chrono::seconds(30);
+constexpr uint32_t header_limit = 8 * 1024;
+constexpr uint64_t body_limit = 64 * 1024;
+
+std::string endpoint_text(const tcp::socket& socket) {
+  beast::error_code ec;
+  auto ep = socket.remote_endpoint(ec);
+  return ec ? std::string{"?"} : endpoint_string(ep);
+}
+
+// A request the parser rejected, as opposed to a connection that ended.
+bool malformed(const beast::error_code& ec) {
+  auto& parser_errors =
+    http::make_error_code(http::error::bad_target).category();
+  return ec.category() == parser_errors && ec != http::error::end_of_stream
+         && ec != http::error::partial_message;
+}
+
+} // namespace
+
+http_session::http_session(tcp::socket&& socket,
+                           std::shared_ptr<server_state> st)
+  : stream_(std::move(socket)), state_(std::move(st)) {
+  peer_ = endpoint_text(stream_.socket());
+}
+
+http_session::~http_session() {
+  if (id_ != 0)
+    state_->sessions.remove(id_);
+}
+
+void http_session::run() {
+  id_ = state_->sessions.add(weak_from_this());
+  // Start on the strand: the accepting thread is not ours.
+  asio::dispatch(stream_.get_executor(),
+                 [self = shared_from_this()] { self->do_read(); });
+}
+
+void http_session::stop(bool) {
+  // Between requests or mid-request, an HTTP session just ends.
+  asio::post(stream_.get_executor(),
+             [self = shared_from_this()] { self->do_close(); });
+}
+
+void http_session::do_read() {
+  if (state_->stopping) {
+    do_close();
+    return;
+  }
+  parser_.emplace();
+  parser_->header_limit(header_limit);
+  parser_->body_limit(body_limit);
+  stream_.expires_after(read_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&http_session::on_read,
+                                             shared_from_this()));
+}
+
+void http_session::on_read(beast::error_code ec, std::size_t) {
+  if (ec) {
+    on_bad_request(ec);
+    return;
+  }
+  auto req = parser_->release();
+  parser_.reset();
+  if (websocket::is_upgrade(req) && target_path(req.target()) == "/sock") {
+    do_upgrade(std::move(req));
+    return;
+  }
+  route(state_, std::move(req), make_responder());
+}
+
+void http_session::on_bad_request(const beast::error_code& ec) {
+  // A client that leaves (or idles past the timeout) just goes; a request
+  // that breaks the limits or the grammar gets an answer, then the door.
+  reply_info info;
+  if (ec == http::error::header_limit)
+    do_write(error_reply(info, http::status::request_header_fields_too_large,
+                         "bad_request", "request headers too large"));
+  else if (ec == http::error::body_limit)
+    do_write(error_reply(info, http::status::payload_too_large,
+                         "bad_request", "request body too large"));
+  else if (malformed(ec))
+    do_write(error_reply(info, http::status::bad_request, "bad_request",
+                         "malformed request"));
+  else {
+    if (ec != beast::error::timeout && ec != http::error::partial_message)
+      fail(ec, "http read");
+    do_close();
+  }
+}
+
+void http_session::do_upgrade(request req) {
+  auto self = shared_from_this();
+  auto shared_req = std::make_shared<request>(std::move(req));
+  auto ex = asio::prefer(stream_.get_executor(),
+                         asio::execution::outstanding_work.tracked);
+  grant_handler grant = [self, shared_req, ex](upgrade_grant g) {
+    asio::post(ex, [self, shared_req, g = std::move(g)]() mutable {
+      self->on_grant(std::move(g), shared_req);
+    });
+  };
+  check_upgrade(state_, *shared_req, peer_, std::move(grant),
+                make_responder());
+}
+
+void http_session::on_grant(upgrade_grant grant,
+                            const std::shared_ptr<request>& req) {
+  if (state_->stopping) {
+    reply_info info;
+    do_write(error_reply(info, http::status::service_unavailable,
+                         "unavailable", "server is stopping"));
+    return; // the grant's slot is released with it
+  }
+  stream_.expires_never();
+  auto ws = std::make_shared<websocket_session>(
+    stream_.release_socket(), state_, std::move(grant), peer_);
+  ws->run(std::move(*req));
+}
+
+responder http_session::make_responder() {
+  auto ex = asio::prefer(stream_.get_executor(),
+                         asio::execution::outstanding_work.tracked);
+  return [self = shared_from_this(), ex](response res) {
+    asio::dispatch(ex, [self, res = std::move(res)]() mutable {
+      self->do_write(std::move(res));
+    });
+  };
+}
+
+void http_session::do_write(response res) {
+  res_ = std::move(res);
+  auto close = res_.need_eof();
+  stream_.expires_after(write_timeout);
+  http::async_write(stream_, res_,
+                    beast::bind_front_handler(&http_session::on_write,
+                                              shared_from_this(), close));
+}
+
+void http_session::on_write(bool close, beast::error_code ec, std::size_t) {
+  res_ = {};
+  if (ec) {
+    fail(ec, "http write");
+    do_close();
+    return;
+  }
+  if (close) {
+    do_close();
+    return;
+  }
+  do_read();
+}
+
+void http_session::do_close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream_.close();
+}
+
+} // namespace sockd::net

@@ -1,0 +1,53 @@
+// One accepted TCP connection while it speaks plain HTTP: reads requests
+// (8 KiB of headers, 64 KiB of body, 30 s to arrive), answers them through
+// the router in order, and hands the socket to a websocket_session when a
+// /sock upgrade passes the gate.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "net/beast.hpp"
+#include "net/http_reply.hpp"
+#include "net/session_registry.hpp"
+#include "net/upgrade_gate.hpp"
+
+namespace sockd::net {
+
+struct server_state;
+
+class http_session : public stoppable,
+                     public std::enable_shared_from_this<http_session> {
+public:
+  http_session(tcp::socket&& socket, std::shared_ptr<server_state> st);
+  ~http_session() override;
+
+  void run();
+  void stop(bool force) override;
+
+private:
+  void do_read();
+  void on_read(beast::error_code ec, std::size_t bytes);
+  void on_bad_request(const beast::error_code& ec);
+  void do_upgrade(request req);
+  void on_grant(upgrade_grant grant, const std::shared_ptr<request>& req);
+  void do_write(response res);
+  void on_write(bool close, beast::error_code ec, std::size_t bytes);
+  void do_close();
+
+  /// A responder that posts the answer back to this session's strand and
+  /// keeps the io_context running until it does.
+  responder make_responder();
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<server_state> state_;
+  response res_;
+  std::string peer_;
+  uint64_t id_ = 0;
+};
+
+} // namespace sockd::net

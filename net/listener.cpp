@@ -1,0 +1,132 @@
+#include "net/listener.hpp"
+
+#include <chrono>
+
+#include "net/fail.hpp"
+#include "net/http_session.hpp"
+#include "net/server_state.hpp"
+#include "support/log.hpp"
+
+namespace sockd::net {
+
+namespace {
+
+// After an accept error (e.g. out of file descriptors), wait a little
+// instead of spinning.
+constexpr auto accept_backoff = std::chrono::milliseconds(100);
+
+} // namespace
+
+listener::listener(std::shared_ptr<server_state> st)
+  : state_(std::move(st)),
+    acceptor_(asio::make_strand(state_->ioc)),
+    backoff_(acceptor_.get_executor()) {
+  // nop
+}
+
+bool listener::open(const tcp::endpoint& endpoint, std::string& error) {
+  beast::error_code ec;
+  auto step = [&](const char* what) {
+    if (!ec)
+      return true;
+    error = std::string{what} + " " + endpoint_string(endpoint) + ": "
+            + ec.message();
+    return false;
+  };
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!step("cannot open"))
+    return false;
+  acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!step("cannot set reuse_address on"))
+    return false;
+  acceptor_.bind(endpoint, ec);
+  if (!step("cannot bind"))
+    return false;
+  acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  return step("cannot listen on");
+}
+
+tcp::endpoint listener::local_endpoint() const {
+  beast::error_code ec;
+  return acceptor_.local_endpoint(ec);
+}
+
+void listener::run() {
+  asio::dispatch(acceptor_.get_executor(),
+                 [self = shared_from_this()] { self->do_accept(); });
+}
+
+void listener::stop() {
+  asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
+    self->stopped_ = true;
+    beast::error_code ec;
+    self->acceptor_.close(ec);
+    self->backoff_.cancel();
+  });
+}
+
+void listener::do_accept() {
+  if (stopped_)
+    return;
+  // Each connection gets its own strand.
+  acceptor_.async_accept(asio::make_strand(state_->ioc),
+                         beast::bind_front_handler(&listener::on_accept,
+                                                   shared_from_this()));
+}
+
+void listener::on_accept(beast::error_code ec, tcp::socket socket) {
+  if (ec) {
+    if (ec == asio::error::operation_aborted || stopped_)
+      return;
+    fail(ec, "accept");
+    backoff_.expires_after(accept_backoff);
+    backoff_.async_wait(beast::bind_front_handler(&listener::on_backoff,
+                                                  shared_from_this()));
+    return;
+  }
+  beast::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  std::make_shared<http_session>(std::move(socket), state_)->run();
+  do_accept();
+}
+
+void listener::on_backoff(beast::error_code ec) {
+  if (!ec)
+    do_accept();
+}
+
+bool resolve_listen(const std::string& host, uint16_t port,
+                    tcp::endpoint& endpoint, std::string& error) {
+  auto name = host;
+  if (name.size() >= 2 && name.front() == '[' && name.back() == ']')
+    name = name.substr(1, name.size() - 2);
+  beast::error_code ec;
+  auto addr = asio::ip::make_address(name, ec);
+  if (!ec) {
+    endpoint = tcp::endpoint{addr, port};
+    return true;
+  }
+  // A host name: take its first address (start-up only, so blocking is
+  // fine here).
+  asio::io_context ioc;
+  tcp::resolver resolver{ioc};
+  auto results = resolver.resolve(name, std::to_string(port),
+                                  tcp::resolver::passive, ec);
+  if (ec || results.empty()) {
+    error = "cannot resolve listen host " + host + ": "
+            + (ec ? ec.message() : std::string{"no address"});
+    return false;
+  }
+  endpoint = results.begin()->endpoint();
+  return true;
+}
+
+std::string endpoint_string(const tcp::endpoint& endpoint) {
+  auto addr = endpoint.address();
+  auto host = addr.to_string();
+  if (addr.is_v6())
+    host = "[" + host + "]";
+  return host + ":" + std::to_string(endpoint.port());
+}
+
+} // namespace sockd::net

@@ -1,0 +1,69 @@
+// sockd's HTTP and WebSocket front: tickets, health, the dev pages and the
+// /sock upgrade. The API is free of Beast types; the I/O threads, the
+// listener and the sessions live behind it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+
+#include "actors/admission.hpp"
+#include "actors/ticket_registry.hpp"
+#include "actors/topic_directory.hpp"
+#include "auth/jwt.hpp"
+#include "config/options.hpp"
+#include "db/database.hpp"
+
+namespace sockd {
+
+/// What the server talks to.
+struct server_services {
+  caf::actor_system* sys = nullptr;
+  options opts;
+  std::shared_ptr<const jwt_verifier> jwt;
+  std::string dev_secret; // signs /dev/token answers (dev mode only)
+  ticket_registry_actor tickets;
+  admission_actor admission;
+  topic_directory_actor directory;
+  database_actor db;
+};
+
+namespace net {
+struct server_state;
+class listener;
+} // namespace net
+
+class server {
+public:
+  explicit server(server_services services);
+  ~server();
+
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// Binds `opts.listen`, starts the I/O threads and logs
+  /// `sockd listening on HOST:PORT`. On failure returns false and sets
+  /// `error`.
+  bool start(std::string& error);
+
+  /// The port actually bound (useful with port 0).
+  uint16_t port() const;
+
+  /// Stops accepting, closes every WebSocket with 1001 "going away" (each
+  /// connection actor gets `closed`) and joins the I/O threads. Sessions get
+  /// about two seconds to finish closing before their sockets are cut.
+  void stop();
+
+private:
+  std::shared_ptr<net::server_state> state_;
+  std::shared_ptr<net::listener> listener_;
+  std::vector<std::thread> threads_;
+  uint16_t port_ = 0;
+  bool running_ = false;
+};
+
+} // namespace sockd

@@ -1,0 +1,17 @@
+#include "net/server_state.hpp"
+
+#include <utility>
+
+#ifndef SOCKD_WEB_DIR
+#  define SOCKD_WEB_DIR "web"
+#endif
+
+namespace sockd::net {
+
+server_state::server_state(server_services services, int io_threads)
+  : svc(std::move(services)), ioc(io_threads) {
+  web_dir = svc.opts.static_dir.empty() ? std::string{SOCKD_WEB_DIR}
+                                        : svc.opts.static_dir;
+}
+
+} // namespace sockd::net

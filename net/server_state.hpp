@@ -1,0 +1,25 @@
+// What every session of a server shares: the services, the io_context and
+// the registry of live sessions. Sessions hold it by shared_ptr, so the
+// io_context outlives every socket, whichever thread drops the last one.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "net/beast.hpp"
+#include "net/server.hpp"
+#include "net/session_registry.hpp"
+
+namespace sockd::net {
+
+struct server_state {
+  server_state(server_services services, int io_threads);
+
+  server_services svc;
+  std::string web_dir; // the demo page files (dev mode)
+  asio::io_context ioc;
+  session_registry sessions;
+  std::atomic<bool> stopping{false};
+};
+
+} // namespace sockd::net

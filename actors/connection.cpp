@@ -20,9 +20,15 @@ namespace {
 
 using time_point = caf::actor_clock::time_point;
 
+// A frame for a topic whose join is under way waits for the join's answer:
+// the topic sends its subscribe ack to the socket before that answer
+// reaches this actor, and a client may relay as soon as it sees the ack.
+constexpr size_t max_waiting_frames = 64;
+
 struct connection_state {
   connection_config cfg;
   std::unordered_map<std::string, topic_actor> topics;
+  std::unordered_map<std::string, std::vector<protocol::inbound>> joining;
   protocol::rate_limiter limiter{1, 1, time_point{}};
   time_point last_seen;
   time_point last_rate_error;
@@ -63,10 +69,24 @@ using connection_pointer = connection_actor::stateful_pointer<connection_state>;
 
 constexpr int max_join_attempts = 3;
 
+void handle(connection_pointer self, protocol::inbound in);
+
+// The join of `topic` is answered: run the frames that waited for it.
+void join_answered(connection_pointer self, const std::string& topic) {
+  auto i = self->state.joining.find(topic);
+  if (i == self->state.joining.end())
+    return;
+  auto waiting = std::move(i->second);
+  self->state.joining.erase(i);
+  for (auto& in : waiting)
+    handle(self, std::move(in));
+}
+
 // Finds the topic and joins it. A topic that stopped between lookup and
 // join answers `request_receiver_down`; the directory has forgotten it by
 // then, so looking up again spawns a fresh one.
 void subscribe(connection_pointer self, protocol::inbound in, int attempt) {
+  self->state.joining[in.topic]; // frames for the topic wait from now on
   auto& cfg = self->state.cfg;
   self->request(cfg.directory, cfg.request_timeout, lookup_atom::value,
                 in.topic)
@@ -80,16 +100,22 @@ void subscribe(connection_pointer self, protocol::inbound in, int attempt) {
             [=](bool) {
               self->state.topics[in.topic] = topic;
               self->state.ack(in);
+              join_answered(self, in.topic);
             },
             [=](caf::error& err) {
               if (err == caf::sec::request_receiver_down
-                  && attempt + 1 < max_join_attempts)
+                  && attempt + 1 < max_join_attempts) {
                 subscribe(self, in, attempt + 1);
-              else
-                self->state.refuse(in, err);
+                return;
+              }
+              self->state.refuse(in, err);
+              join_answered(self, in.topic);
             });
       },
-      [=](caf::error& err) { self->state.refuse(in, err); });
+      [=](caf::error& err) {
+        self->state.refuse(in, err);
+        join_answered(self, in.topic);
+      });
 }
 
 void unsubscribe(connection_pointer self, const protocol::inbound& in,
@@ -150,6 +176,12 @@ void handle(connection_pointer self, protocol::inbound in) {
   }
   auto topic = st.joined(in.topic);
   if (topic == nullptr) {
+    if (auto i = st.joining.find(in.topic); i != st.joining.end()
+                                            && i->second.size()
+                                                 < max_waiting_frames) {
+      i->second.push_back(std::move(in));
+      return;
+    }
     st.refuse(in, errc::not_subscribed, "not subscribed to " + in.topic);
     return;
   }

@@ -149,6 +149,13 @@ response files(const server_state& st, const request& req,
   if (!decoded)
     return error_reply(info, http::status::bad_request, "bad_request",
                        "bad path encoding");
+  // The browser client the demo page imports lives in clients/js/src.
+  constexpr std::string_view client_prefix = "/client/";
+  if (decoded->compare(0, client_prefix.size(), client_prefix) == 0)
+    return serve_static(st.client_dir,
+                        std::string_view{*decoded}.substr(
+                          client_prefix.size() - 1),
+                        info, req.method() == http::verb::head);
   return serve_static(st.web_dir, *decoded, info,
                       req.method() == http::verb::head);
 }

@@ -5,6 +5,9 @@
 #ifndef SOCKD_WEB_DIR
 #  define SOCKD_WEB_DIR "web"
 #endif
+#ifndef SOCKD_CLIENT_DIR
+#  define SOCKD_CLIENT_DIR "clients/js/src"
+#endif
 
 namespace sockd::net {
 
@@ -12,6 +15,7 @@ server_state::server_state(server_services services, int io_threads)
   : svc(std::move(services)), ioc(io_threads) {
   web_dir = svc.opts.static_dir.empty() ? std::string{SOCKD_WEB_DIR}
                                         : svc.opts.static_dir;
+  client_dir = SOCKD_CLIENT_DIR;
 }
 
 } // namespace sockd::net

@@ -16,7 +16,8 @@ struct server_state {
   server_state(server_services services, int io_threads);
 
   server_services svc;
-  std::string web_dir; // the demo page files (dev mode)
+  std::string web_dir;    // the demo page files (dev mode)
+  std::string client_dir; // the browser client, served at /client/ (dev)
   asio::io_context ioc;
   session_registry sessions;
   std::atomic<bool> stopping{false};

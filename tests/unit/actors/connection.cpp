@@ -121,6 +121,31 @@ CAF_TEST(relays are stamped with the connection id) {
   CAF_CHECK_EQUAL(field(got[1], "action"), "ACK");
 }
 
+CAF_TEST(a relay right behind the subscribe waits for the join) {
+  self->send(conn, frame_atom::value,
+             std::string{R"({"action":8,"topic":"chat:lobby"})"});
+  self->send(conn, frame_atom::value,
+             std::string{R"({"action":12,"topic":"chat:lobby","id":"r"})"});
+  settle();
+  auto got = out->take();
+  CAF_REQUIRE_EQUAL(got.size(), 3u);
+  CAF_CHECK_EQUAL(got[0], R"({"action":8,"topic":"chat:lobby"})");
+  CAF_CHECK_EQUAL(field(got[1], "action"), 12);
+  CAF_CHECK_EQUAL(field(got[2], "action"), "ACK");
+}
+
+CAF_TEST(frames waiting for a refused join are not subscribed) {
+  self->send(conn, frame_atom::value,
+             std::string{R"({"action":8,"topic":"chat:secret"})"});
+  self->send(conn, frame_atom::value,
+             std::string{R"({"action":12,"topic":"chat:secret"})"});
+  settle();
+  auto got = out->take();
+  CAF_REQUIRE_EQUAL(got.size(), 2u);
+  CAF_CHECK_EQUAL(field(got[0], "payload", "code"), "forbidden");
+  CAF_CHECK_EQUAL(field(got[1], "payload", "code"), "not_subscribed");
+}
+
 CAF_TEST(relays on a topic not joined are refused) {
   auto got = frame(R"({"action":12,"topic":"chat:lobby","payload":1})");
   CAF_REQUIRE_EQUAL(got.size(), 1u);

@@ -1,0 +1,241 @@
+// sockd's process: wiring only. Options, keys and the database first; then the actor
+// system, the actors and the server; then wait for SIGINT/SIGTERM and stop
+// in the reverse order.
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include <pthread.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+
+#include "actors/admission.hpp"
+#include "actors/messages.hpp"
+#include "actors/ticket_registry.hpp"
+#include "actors/topic_type.hpp"
+#include "actors/topics/builtin.hpp"
+#include "app/run.hpp"
+#include "auth/jwt.hpp"
+#include "auth/random.hpp"
+#include "config/options.hpp"
+#include "db/database.hpp"
+#include "db/private_postgres.hpp"
+#include "net/server.hpp"
+#include "support/log.hpp"
+
+extern char** environ;
+
+namespace {
+
+using namespace sockd;
+
+// How long shutdown waits for queued database writes.
+constexpr auto drain_budget = std::chrono::seconds(10);
+
+constexpr int exit_usage = 2;
+constexpr int exit_failure = 1;
+
+bool read_file(const std::string& path, std::string& text) {
+  std::ifstream in{path, std::ios::binary};
+  if (!in)
+    return false;
+  std::ostringstream out;
+  out << in.rdbuf();
+  text = out.str();
+  return !in.bad();
+}
+
+// Builds the verifier; in dev mode without a secret, makes one up.
+std::shared_ptr<const jwt_verifier>
+make_verifier(const options& opts, std::string& dev_secret,
+              std::string& error) {
+  jwt_config cfg;
+  cfg.hs256_secret = opts.jwt_secret;
+  cfg.issuer = opts.jwt_issuer;
+  cfg.audience = opts.jwt_audience;
+  cfg.leeway_seconds = opts.jwt_leeway;
+  if (!opts.jwt_public_key.empty()
+      && !read_file(opts.jwt_public_key, cfg.rs256_public_key)) {
+    error = "jwt_public_key: cannot read " + opts.jwt_public_key;
+    return nullptr;
+  }
+  if (opts.dev) {
+    if (cfg.hs256_secret.empty()) {
+      cfg.hs256_secret = random_hex(32);
+      log_warn("dev mode: no jwt_secret set, using a random one for this "
+               "run");
+    }
+    dev_secret = cfg.hs256_secret;
+    log_warn("DEV MODE: POST /dev/token hands out signed tokens for any "
+             "user to anyone who asks; never enable dev in production");
+  }
+  auto verifier = jwt_verifier::make(std::move(cfg), error);
+  if (!verifier)
+    error = "jwt: " + error;
+  return verifier;
+}
+
+// Allowances by precedence: configured, then dev mode's allow-all, then
+// what registered types bring; the pool lays them over the shipped
+// default_allowances().
+std::map<std::string, std::string> allowances(const options& opts,
+                                              const topic_types& types) {
+  auto result = opts.allowances;
+  if (opts.dev) {
+    log_warn("DEV MODE: every topic type without a configured allowance "
+             "allows everyone");
+    for (auto type : {"*", "exchange/0", "exchange/1", "exchange/2"})
+      result.emplace(type, "SELECT true");
+    for (auto& kvp : types.allowances())
+      result.emplace(kvp.first, "SELECT true");
+  }
+  for (auto& kvp : types.allowances())
+    result.emplace(kvp.first, kvp.second);
+  return result;
+}
+
+database_config make_database_config(const options& opts, std::string url,
+                                     const topic_types& types) {
+  database_config cfg;
+  cfg.url = std::move(url);
+  cfg.schema = opts.schema;
+  cfg.node_name = opts.node_name;
+  cfg.pool_size = opts.db_pool_size;
+  cfg.allowances = allowances(opts, types);
+  cfg.participant_query = opts.participant_query;
+  return cfg;
+}
+
+// Waits for the writes queued in the pool: a ping per worker queues behind
+// them (the pool hands pings out round-robin).
+void drain_database(caf::actor_system& sys, const database_actor& db,
+                    int workers) {
+  caf::scoped_actor self{sys};
+  auto deadline = std::chrono::steady_clock::now() + drain_budget;
+  for (int i = 0; i < workers; ++i) {
+    auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= caf::timespan::zero())
+      break;
+    bool ok = true;
+    self->request(db, std::chrono::duration_cast<caf::timespan>(left),
+                  ping_atom::value)
+      .receive([](bool) {}, [&](caf::error&) { ok = false; });
+    if (!ok) {
+      log_warn("stopping: the database did not answer; pending writes may "
+               "be lost");
+      break;
+    }
+  }
+}
+
+int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
+        const std::string& dev_secret, const std::string& db_url,
+        const sigset_t& signals, const type_registration& extend) {
+  caf::actor_system_config cfg;
+  register_message_types(cfg);
+  cfg.load<caf::io::middleman>(); // clustering runs over it
+  caf::actor_system sys{cfg};
+  server_services svc;
+  svc.sys = &sys;
+  svc.opts = opts;
+  svc.jwt = jwt;
+  svc.dev_secret = dev_secret;
+  svc.tickets =
+    spawn_ticket_registry(sys, std::chrono::seconds(opts.ticket_ttl));
+  svc.admission = spawn_admission(sys, opts.max_connections,
+                                  opts.max_connections_per_user);
+  auto types = std::make_shared<topic_types>();
+  register_builtin_topic_types(*types);
+  if (extend)
+    extend(*types);
+  svc.db = spawn_database_pool(sys,
+                               make_database_config(opts, db_url, *types));
+  svc.directory = spawn_topic_directory(sys, types, svc.db);
+  auto stop_actors = [&] {
+    caf::anon_send_exit(svc.tickets, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(svc.admission, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(svc.directory, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(svc.db, caf::exit_reason::user_shutdown);
+  };
+  server srv{svc};
+  std::string error;
+  if (!srv.start(error)) {
+    log_error("cannot start: " + error);
+    stop_actors();
+    return exit_failure;
+  }
+  int sig = 0;
+  while (sigwait(&signals, &sig) != 0) {
+    // retry: sigwait only fails on a bad set, which cannot happen here
+  }
+  log_info(std::string{"received "} + (sig == SIGINT ? "SIGINT" : "SIGTERM")
+           + ": stopping");
+  srv.stop();
+  drain_database(sys, svc.db, opts.db_pool_size);
+  stop_actors();
+  return 0; // ~actor_system waits for every actor
+}
+
+} // namespace
+
+namespace sockd {
+
+int run_sockd(int argc, char** argv, const type_registration& extend) {
+  // Before any thread exists, so every thread inherits the mask and the
+  // signals reach sigwait() only.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto parsed = parse_options(argc - 1, argv + 1, environ);
+  if (parsed.help) {
+    std::cout << usage();
+    return 0;
+  }
+  if (!parsed.opts) {
+    std::fprintf(stderr, "sockd: %s\n", parsed.error.c_str());
+    return exit_usage;
+  }
+  const auto& opts = *parsed.opts;
+  std::string dev_secret;
+  std::string error;
+  auto jwt = make_verifier(opts, dev_secret, error);
+  if (!jwt) {
+    std::fprintf(stderr, "sockd: %s\n", error.c_str());
+    return exit_usage;
+  }
+  std::optional<private_postgres> pg;
+  auto db_url = opts.database_url;
+  if (db_url.empty()) {
+    pg.emplace(opts.data_dir);
+    auto err = pg->start();
+    if (!err.empty()) {
+      log_error("cannot start the private PostgreSQL: " + err);
+      return exit_failure;
+    }
+    db_url = pg->url();
+  }
+  auto rc = run(opts, jwt, dev_secret, db_url, signals, extend);
+  if (pg) {
+    auto err = pg->stop();
+    if (!err.empty())
+      log_error("stopping the private PostgreSQL: " + err);
+  }
+  if (rc == 0)
+    log_info("sockd stopped");
+  return rc;
+}
+
+} // namespace sockd

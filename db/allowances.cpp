@@ -1,0 +1,167 @@
+#include "db/allowances.hpp"
+
+#include "actors/topic_type.hpp"
+
+#include <stdexcept>
+
+#include <pqxx/nontransaction>
+
+#include "db/log.hpp"
+#include "db/queries.hpp"
+
+namespace sockd {
+
+namespace {
+
+// A pattern matches its topic exactly, or ends in '*' and the rest of it is
+// a prefix of the topic. left()/length() instead of LIKE: '%' and '_' are
+// literal, and so is every '*' but the last character.
+std::string pattern_rule(const std::string& s) {
+  return "SELECT EXISTS (SELECT 1 FROM " + s
+         + ".topic_allowances a"
+           " WHERE a.user_sub = $1"
+           " AND (a.topic_pattern = $3"
+           " OR (right(a.topic_pattern, 1) = '*'"
+           " AND left($3, length(a.topic_pattern) - 1)"
+           " = left(a.topic_pattern, length(a.topic_pattern) - 1))))";
+}
+
+// Awayto's own socket allowance (keybittech/awayto-v3,
+// go/pkg/clients/db_sock.go): the handle is a booking id, and the user made
+// the booking's quote or owns the booking's schedule bracket slot.
+std::string awayto_rule(const std::string& s) {
+  return "SELECT EXISTS (SELECT 1 FROM " + s
+         + ".bookings b"
+           " JOIN "
+         + s
+         + ".schedule_bracket_slots sbs"
+           " ON sbs.id = b.schedule_bracket_slot_id"
+           " JOIN "
+         + s
+         + ".quotes q ON q.id = b.quote_id"
+           " WHERE b.id = $2::uuid"
+           " AND (sbs.created_sub = $1::uuid OR q.created_sub = $1::uuid))";
+}
+
+constexpr const char* exchange_types[] = {"exchange/0", "exchange/1",
+                                          "exchange/2"};
+
+} // namespace
+
+std::map<std::string, std::string>
+default_allowances(const std::string& schema, bool awayto_tables_exist) {
+  auto s = db::quote_ident(schema);
+  std::map<std::string, std::string> rules;
+  rules["*"] = pattern_rule(s);
+  auto exchange = awayto_tables_exist ? awayto_rule(s) : pattern_rule(s);
+  for (auto type : exchange_types)
+    rules[type] = exchange;
+  return rules;
+}
+
+} // namespace sockd
+
+namespace sockd::db {
+
+namespace {
+
+constexpr unsigned bool_oid = 16; // pg_type.oid of boolean
+
+std::string wrap(const std::string& sql) {
+  // The parameter subquery comes first in FROM, so PostgreSQL types $1..$3
+  // as text before it reads the configured query.
+  return "SELECT sockd_q.* FROM (SELECT $1::text, $2::text, $3::text)"
+         " AS sockd_p CROSS JOIN (\n"
+         + trim_statement(sql) + "\n) AS sockd_q LIMIT 1";
+}
+
+} // namespace
+
+bool awayto_tables_exist(pqxx::connection& conn, const std::string& schema) {
+  pqxx::nontransaction tx{conn};
+  auto r = tx.exec_params1(
+    "SELECT count(*) FROM pg_catalog.pg_class c"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'f')"
+    " AND c.relname IN ('bookings', 'quotes', 'schedule_bracket_slots')",
+    schema);
+  return r[0].as<int>() == 3;
+}
+
+std::map<std::string, std::string>
+effective_allowances(const std::map<std::string, std::string>& configured,
+                     const std::string& schema, bool awayto_tables_exist) {
+  auto rules = default_allowances(schema, awayto_tables_exist);
+  for (auto& [type, sql] : configured)
+    rules[type] = sql;
+  return rules;
+}
+
+void allowance_table::prepare(pqxx::connection& conn,
+                              const std::map<std::string, std::string>& rules,
+                              bool log_errors) {
+  by_type_.clear();
+  // Types sharing a query share its statement.
+  std::map<std::string, entry> by_sql;
+  for (auto& [type, sql] : rules) {
+    auto body = trim_statement(sql);
+    if (body.empty()) {
+      by_type_[type] = entry{verdict::deny, {}};
+      continue;
+    }
+    auto known = by_sql.find(body);
+    if (known != by_sql.end()) {
+      by_type_[type] = known->second;
+      continue;
+    }
+    entry e{verdict::query, "sockd_allow_" + std::to_string(by_sql.size())};
+    try {
+      conn.prepare(e.statement, wrap(body));
+      conn.prepare_now(e.statement);
+    } catch (const pqxx::sql_error& err) {
+      if (log_errors)
+        log_line("allowance query for type '" + type
+                 + "' is invalid, subscribing to it fails: " + err.what());
+      e.kind = verdict::broken;
+    }
+    by_sql.emplace(body, e);
+    by_type_[type] = e;
+  }
+}
+
+allowance_table::entry
+allowance_table::lookup(const std::string& type) const {
+  // An exact type wins, then the longest prefix pattern (`poll/*`), then
+  // "*": the same matching as topic types (actors/topic_type.hpp).
+  auto i = by_type_.find(type);
+  if (i != by_type_.end())
+    return i->second;
+  const entry* best = nullptr;
+  size_t best_len = 0;
+  for (auto& kvp : by_type_) {
+    if (kvp.first.size() > best_len && matches_type_pattern(kvp.first, type)) {
+      best = &kvp.second;
+      best_len = kvp.first.size();
+    }
+  }
+  return best ? *best : entry{verdict::deny, {}};
+}
+
+bool evaluate_allowance(pqxx::connection& conn, const std::string& statement,
+                        const std::string& sub, const std::string& handle,
+                        const std::string& topic) {
+  pqxx::nontransaction tx{conn};
+  pqxx::result r;
+  try {
+    r = tx.exec_prepared(statement, sub, handle, topic);
+  } catch (const pqxx::data_exception&) {
+    return false;
+  }
+  if (r.columns() < 1 || r.column_type(0) != bool_oid)
+    throw std::runtime_error("allowance query must return a boolean");
+  if (r.empty() || r[0][0].is_null())
+    return false;
+  return r[0][0].as<bool>();
+}
+
+} // namespace sockd::db

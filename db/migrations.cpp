@@ -1,0 +1,121 @@
+#include "db/migrations.hpp"
+
+#include <pqxx/transaction>
+
+#include "db/queries.hpp"
+
+namespace sockd::db {
+
+namespace {
+
+// Advisory lock key shared by every sockd node: the bytes of "sockd".
+constexpr long long lock_key = 0x736f636b64;
+
+bool has_schema(pqxx::work& tx, const std::string& schema) {
+  return !tx.exec_params("SELECT 1 FROM pg_catalog.pg_namespace"
+                         " WHERE nspname = $1",
+                         schema)
+            .empty();
+}
+
+bool has_relation(pqxx::work& tx, const std::string& schema,
+                  const std::string& name) {
+  return !tx.exec_params("SELECT 1 FROM pg_catalog.pg_class c"
+                         " JOIN pg_catalog.pg_namespace n"
+                         " ON n.oid = c.relnamespace"
+                         " WHERE n.nspname = $1 AND c.relname = $2",
+                         schema, name)
+            .empty();
+}
+
+bool has_column(pqxx::work& tx, const std::string& schema,
+                const std::string& table, const std::string& column) {
+  return !tx.exec_params("SELECT 1 FROM pg_catalog.pg_attribute a"
+                         " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
+                         " JOIN pg_catalog.pg_namespace n"
+                         " ON n.oid = c.relnamespace"
+                         " WHERE n.nspname = $1 AND c.relname = $2"
+                         " AND a.attname = $3 AND NOT a.attisdropped",
+                         schema, table, column)
+            .empty();
+}
+
+// Runs `ddl` unless the catalog already has `relation`; the IF NOT EXISTS
+// in the statements is a second guard, the check keeps the log free of
+// "already exists" notices and needs no CREATE privilege when all is there.
+void ensure_relation(pqxx::work& tx, const std::string& schema,
+                     const std::string& relation, const std::string& ddl) {
+  if (!has_relation(tx, schema, relation))
+    tx.exec0(ddl);
+}
+
+void ensure_column(pqxx::work& tx, const std::string& schema,
+                   const std::string& table, const std::string& column,
+                   const std::string& ddl) {
+  if (!has_column(tx, schema, table, column))
+    tx.exec0(ddl);
+}
+
+} // namespace
+
+void migrate(pqxx::connection& conn, const std::string& schema) {
+  auto s = quote_ident(schema);
+  pqxx::work tx{conn, "sockd_migrate"};
+  // Adding seq to a large existing table rewrites it, and other nodes wait
+  // for the lock meanwhile: more than the usual statement timeout.
+  tx.exec0("SET LOCAL statement_timeout = '5min'");
+  tx.exec_params("SELECT pg_advisory_xact_lock($1::bigint)", lock_key);
+  if (!has_schema(tx, schema))
+    tx.exec0("CREATE SCHEMA IF NOT EXISTS " + s);
+  ensure_relation(tx, schema, "sock_connections",
+                  "CREATE TABLE IF NOT EXISTS " + s
+                    + ".sock_connections ("
+                      "id uuid PRIMARY KEY DEFAULT gen_random_uuid(), "
+                      "connection_id text NOT NULL, "
+                      "created_sub text NOT NULL, "
+                      "node_name text, "
+                      "created_on timestamp NOT NULL"
+                      " DEFAULT (now() AT TIME ZONE 'utc'))");
+  // Awayto's table has no node_name.
+  ensure_column(tx, schema, "sock_connections", "node_name",
+                "ALTER TABLE " + s
+                  + ".sock_connections"
+                    " ADD COLUMN IF NOT EXISTS node_name text");
+  ensure_relation(tx, schema, "sock_connections_connection_id_idx",
+                  "CREATE INDEX IF NOT EXISTS"
+                  " sock_connections_connection_id_idx ON "
+                    + s + ".sock_connections (connection_id)");
+  ensure_relation(tx, schema, "topic_messages",
+                  "CREATE TABLE IF NOT EXISTS " + s
+                    + ".topic_messages ("
+                      "id uuid PRIMARY KEY DEFAULT gen_random_uuid(), "
+                      "seq bigserial, "
+                      "connection_id text NOT NULL, "
+                      "topic text NOT NULL, "
+                      "message jsonb NOT NULL, "
+                      "created_sub text NOT NULL, "
+                      "created_on timestamp NOT NULL"
+                      " DEFAULT (now() AT TIME ZONE 'utc'))");
+  // Awayto's table has no seq: existing rows get numbers in storage order.
+  ensure_column(tx, schema, "topic_messages", "seq",
+                "ALTER TABLE " + s
+                  + ".topic_messages ADD COLUMN IF NOT EXISTS seq bigserial");
+  ensure_relation(tx, schema, "topic_messages_topic_seq_idx",
+                  "CREATE INDEX IF NOT EXISTS"
+                  " topic_messages_topic_seq_idx ON "
+                    + s + ".topic_messages (topic, seq)");
+  // closed() asks whether any message references a connection.
+  ensure_relation(tx, schema, "topic_messages_connection_id_idx",
+                  "CREATE INDEX IF NOT EXISTS"
+                  " topic_messages_connection_id_idx ON "
+                    + s + ".topic_messages (connection_id)");
+  ensure_relation(tx, schema, "topic_allowances",
+                  "CREATE TABLE IF NOT EXISTS " + s
+                    + ".topic_allowances ("
+                      "user_sub text NOT NULL, "
+                      "topic_pattern text NOT NULL, "
+                      "PRIMARY KEY (user_sub, topic_pattern))");
+  tx.commit();
+}
+
+} // namespace sockd::db

@@ -1,0 +1,116 @@
+#include "db/queries.hpp"
+
+namespace sockd::db {
+
+std::string quote_ident(const std::string& name) {
+  std::string out;
+  out.reserve(name.size() + 2);
+  out += '"';
+  for (auto c : name) {
+    if (c == '"')
+      out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string check_schema_name(const std::string& name) {
+  if (name.empty())
+    return "the schema name is empty";
+  if (name.find('\0') != std::string::npos)
+    return "the schema name contains a NUL byte";
+  // PostgreSQL would silently truncate a longer name.
+  if (name.size() > 63)
+    return "the schema name is longer than 63 bytes";
+  return {};
+}
+
+std::string trim_statement(std::string sql) {
+  auto junk = [](char c) {
+    return c == ';' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+  };
+  while (!sql.empty() && junk(sql.back()))
+    sql.pop_back();
+  return sql;
+}
+
+std::string store_statement(size_t rows) {
+  return "sockd_store_" + std::to_string(rows);
+}
+
+namespace {
+
+// Parameters are untyped on purpose: PostgreSQL coerces them to the
+// columns' types, so created_sub may be text (sockd's tables) or uuid
+// (Awayto's), and message jsonb or text.
+std::string store_sql(const std::string& s, size_t rows) {
+  std::string sql = "INSERT INTO " + s
+                    + ".topic_messages"
+                      " (topic, connection_id, created_sub, message) VALUES ";
+  for (size_t i = 0; i < rows; ++i) {
+    auto n = i * 4;
+    if (i > 0)
+      sql += ", ";
+    sql += "($" + std::to_string(n + 1) + ", $" + std::to_string(n + 2)
+           + ", $" + std::to_string(n + 3) + ", $" + std::to_string(n + 4)
+           + ")";
+  }
+  sql += " RETURNING seq";
+  return sql;
+}
+
+} // namespace
+
+void prepare_statements(pqxx::connection& conn, const std::string& schema) {
+  auto s = quote_ident(schema);
+  conn.prepare(stmt::ping, "SELECT 1");
+  conn.prepare(stmt::history,
+               "SELECT message::text FROM " + s
+                 + ".topic_messages"
+                   " WHERE topic = $1::text"
+                   " ORDER BY seq DESC LIMIT $2::bigint OFFSET $3::bigint");
+  conn.prepare(stmt::writers,
+               "SELECT created_sub::text, connection_id FROM " + s
+                 + ".topic_messages"
+                   " WHERE topic = $1::text"
+                   " GROUP BY created_sub, connection_id"
+                   " ORDER BY min(seq) LIMIT "
+                 + std::to_string(writers_limit));
+  conn.prepare(stmt::open_connection,
+               "INSERT INTO " + s
+                 + ".sock_connections (connection_id, created_sub, node_name)"
+                   " VALUES ($1, $2, $3)");
+  conn.prepare(stmt::close_connection,
+               "DELETE FROM " + s
+                 + ".sock_connections sc"
+                   " WHERE sc.connection_id = $1::text"
+                   " AND NOT EXISTS (SELECT 1 FROM "
+                 + s
+                 + ".topic_messages tm"
+                   " WHERE tm.connection_id = $1::text)");
+  for (auto rows : store_chunk_sizes)
+    conn.prepare(store_statement(rows), store_sql(s, rows));
+}
+
+void prepare_participant_query(pqxx::connection& conn, const std::string& sql) {
+  // The parameter subquery comes first in FROM, so PostgreSQL types $1 as
+  // text before it reads the configured query.
+  conn.prepare(stmt::participant,
+               "SELECT sockd_q.name::text, sockd_q.role::text"
+               " FROM (SELECT $1::text) AS sockd_p CROSS JOIN (\n"
+                 + trim_statement(sql) + "\n) AS sockd_q LIMIT 1");
+}
+
+std::string sweep_sql(const std::string& schema) {
+  auto s = quote_ident(schema);
+  return "DELETE FROM " + s
+         + ".sock_connections sc"
+           " WHERE sc.node_name = $1::text"
+           " AND NOT EXISTS (SELECT 1 FROM "
+         + s
+         + ".topic_messages tm"
+           " WHERE tm.connection_id = sc.connection_id)";
+}
+
+} // namespace sockd::db

@@ -1,0 +1,57 @@
+// Every SQL statement sockd runs at request time, as named prepared
+// statements. The schema name is quoted as an identifier; request values
+// only ever travel as parameters.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include <pqxx/connection>
+
+namespace sockd::db {
+
+/// `name` quoted as an SQL identifier (PostgreSQL's quote_ident rule: wrap
+/// in double quotes, double any inner double quote).
+std::string quote_ident(const std::string& name);
+
+/// Empty when `name` can be a schema name, else why not.
+std::string check_schema_name(const std::string& name);
+
+/// Configured SQL without trailing whitespace and semicolons, so that it can
+/// be wrapped as a subquery.
+std::string trim_statement(std::string sql);
+
+namespace stmt {
+
+constexpr const char* ping = "sockd_ping";
+constexpr const char* history = "sockd_history";
+constexpr const char* writers = "sockd_writers";
+constexpr const char* open_connection = "sockd_open";
+constexpr const char* close_connection = "sockd_close";
+constexpr const char* participant = "sockd_participant";
+
+} // namespace stmt
+
+/// A batch of stores is written as multi-row inserts of these sizes, largest
+/// first, so that four prepared statements cover any batch size.
+constexpr size_t store_chunk_sizes[] = {64, 8, 1};
+
+/// The name of the prepared insert of `rows` messages.
+std::string store_statement(size_t rows);
+
+/// The most (user, connection) pairs the writers query returns.
+constexpr int writers_limit = 10000;
+
+/// Defines every fixed statement on a fresh connection (pqxx prepares them
+/// on first use).
+void prepare_statements(pqxx::connection& conn, const std::string& schema);
+
+/// Defines the participant-details query: the configured SQL gets `$1` (the
+/// user id) declared as text and must return columns `name` and `role`.
+void prepare_participant_query(pqxx::connection& conn, const std::string& sql);
+
+/// Deletes this node's sock_connections rows that no message references.
+/// `$1`: node name.
+std::string sweep_sql(const std::string& schema);
+
+} // namespace sockd::db

@@ -1,0 +1,143 @@
+#include "db/topic_messages.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include <pqxx/nontransaction>
+#include <pqxx/prepared_statement>
+#include <pqxx/result>
+#include <pqxx/transaction>
+
+#include "db/queries.hpp"
+
+namespace sockd::db {
+
+namespace {
+
+void add_params(std::vector<std::string>& params, const stored_message& m) {
+  // Same order as the column list of queries.cpp's insert.
+  params.push_back(m.topic);
+  params.push_back(m.cid);
+  params.push_back(m.sub);
+  params.push_back(m.frame);
+}
+
+// Inserts msgs[first, first + rows) with the prepared insert of that size.
+void insert_chunk(pqxx::transaction_base& tx,
+                  const std::vector<stored_message>& msgs, size_t first,
+                  size_t rows, std::vector<int64_t>& seqs) {
+  std::vector<std::string> params;
+  params.reserve(rows * 4);
+  for (size_t i = first; i < first + rows; ++i)
+    add_params(params, msgs[i]);
+  auto r = tx.exec_prepared(store_statement(rows),
+                            pqxx::prepare::make_dynamic_params(params));
+  // seq's default is evaluated row by row in VALUES order, so sorting the
+  // returned numbers restores the order the rows were given in.
+  std::vector<int64_t> chunk;
+  chunk.reserve(r.size());
+  for (auto row : r)
+    chunk.push_back(row[0].as<int64_t>());
+  std::sort(chunk.begin(), chunk.end());
+  seqs.insert(seqs.end(), chunk.begin(), chunk.end());
+}
+
+} // namespace
+
+std::vector<int64_t> insert_messages(pqxx::connection& conn,
+                                     const std::vector<stored_message>& msgs) {
+  std::vector<int64_t> seqs;
+  seqs.reserve(msgs.size());
+  pqxx::work tx{conn, "sockd_store"};
+  size_t done = 0;
+  for (auto rows : store_chunk_sizes)
+    for (; msgs.size() - done >= rows; done += rows)
+      insert_chunk(tx, msgs, done, rows, seqs);
+  tx.commit();
+  return seqs;
+}
+
+std::vector<std::optional<int64_t>>
+insert_messages_each(pqxx::connection& conn,
+                     const std::vector<stored_message>& msgs,
+                     std::vector<std::string>& errors) {
+  std::vector<std::optional<int64_t>> seqs(msgs.size());
+  errors.assign(msgs.size(), std::string{});
+  pqxx::work tx{conn, "sockd_store_each"};
+  // Plain SAVEPOINT statements: pqxx 6.4's subtransaction does not open its
+  // savepoint before a prepared statement.
+  for (size_t i = 0; i < msgs.size(); ++i) {
+    tx.exec0("SAVEPOINT sockd_one");
+    try {
+      std::vector<int64_t> one;
+      insert_chunk(tx, msgs, i, 1, one);
+      tx.exec0("RELEASE SAVEPOINT sockd_one");
+      seqs[i] = one.front();
+    } catch (const pqxx::data_exception& e) {
+      errors[i] = e.what();
+    } catch (const pqxx::integrity_constraint_violation& e) {
+      errors[i] = e.what();
+    }
+    if (!seqs[i])
+      tx.exec0("ROLLBACK TO SAVEPOINT sockd_one");
+  }
+  tx.commit();
+  return seqs;
+}
+
+history_page load_history(pqxx::connection& conn, const std::string& topic,
+                          int32_t page, int32_t page_size) {
+  // One row more than the page tells whether older messages remain.
+  auto limit = static_cast<int64_t>(page_size) + 1;
+  auto offset = (static_cast<int64_t>(page) - 1) * page_size;
+  pqxx::nontransaction tx{conn};
+  auto r = tx.exec_prepared(stmt::history, topic, limit, offset);
+  history_page result;
+  result.has_more = r.size() > static_cast<size_t>(page_size);
+  auto n = std::min(r.size(), static_cast<size_t>(page_size));
+  result.frames.reserve(n);
+  for (size_t i = 0; i < n; ++i)
+    result.frames.emplace_back(r[i][0].c_str(), r[i][0].size());
+  return result;
+}
+
+writer_list load_writers(pqxx::connection& conn, const std::string& topic,
+                         const string_list& online, bool details) {
+  pqxx::nontransaction tx{conn};
+  writer_list result;
+  std::unordered_map<std::string, size_t> index; // sub -> position
+  auto entry = [&](const std::string& sub) -> writer& {
+    auto [i, added] = index.emplace(sub, result.size());
+    if (added)
+      result.push_back(writer{sub, {}, {}, {}});
+    return result[i->second];
+  };
+  // Rows come ordered by the first seq of each (sub, connection) pair, so
+  // both subs and their connections appear in order of first appearance.
+  for (auto row : tx.exec_prepared(stmt::writers, topic)) {
+    auto& w = entry(row[0].c_str());
+    std::string cid = row[1].c_str();
+    if (std::find(w.cids.begin(), w.cids.end(), cid) == w.cids.end())
+      w.cids.push_back(std::move(cid));
+  }
+  for (auto& sub : online)
+    entry(sub);
+  if (!details)
+    return result;
+  for (auto& w : result) {
+    try {
+      auto r = tx.exec_prepared(stmt::participant, w.sub);
+      if (r.empty())
+        continue;
+      if (!r[0][0].is_null())
+        w.name = r[0][0].c_str();
+      if (!r[0][1].is_null())
+        w.role = r[0][1].c_str();
+    } catch (const pqxx::data_exception&) {
+      // E.g. a user id that is not a uuid: no details for that user.
+    }
+  }
+  return result;
+}
+
+} // namespace sockd::db

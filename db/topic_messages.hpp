@@ -1,0 +1,46 @@
+// Reads and writes of topic_messages: batched inserts, history pages and the
+// writers of a topic. Each function throws pqxx exceptions; the worker
+// turns them into error values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/connection>
+
+#include "actors/messages.hpp"
+
+namespace sockd::db {
+
+/// Inserts every message in ONE transaction (multi-row inserts) and commits;
+/// returns their sequence numbers in the order given.
+std::vector<int64_t> insert_messages(pqxx::connection& conn,
+                                     const std::vector<stored_message>& msgs);
+
+/// Inserts the messages in one transaction, each under its own savepoint,
+/// so that a message PostgreSQL refuses (e.g. a user id that is not a uuid
+/// in an Awayto table) fails alone: its entry is empty and `errors` gets
+/// the reason.
+std::vector<std::optional<int64_t>>
+insert_messages_each(pqxx::connection& conn,
+                     const std::vector<stored_message>& msgs,
+                     std::vector<std::string>& errors);
+
+struct history_page {
+  frame_list frames; // newest first
+  bool has_more = false;
+};
+
+/// Page `page` (from 1) of `page_size` frames, newest first.
+history_page load_history(pqxx::connection& conn, const std::string& topic,
+                          int32_t page, int32_t page_size);
+
+/// Everyone who stored in `topic` (with the connection ids they stored
+/// from, in order of first appearance), then the `online` users not among
+/// them; with `details`, each gets name and role from the participant query.
+writer_list load_writers(pqxx::connection& conn, const std::string& topic,
+                         const string_list& online, bool details);
+
+} // namespace sockd::db

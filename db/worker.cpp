@@ -1,0 +1,335 @@
+#include "db/worker.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/actor_cast.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include <pqxx/except>
+#include <pqxx/nontransaction>
+
+#include "actors/errors.hpp"
+#include "db/failure.hpp"
+#include "db/log.hpp"
+#include "db/pending_rows.hpp"
+#include "db/queries.hpp"
+#include "db/sock_connections.hpp"
+#include "db/topic_messages.hpp"
+
+namespace sockd::db {
+
+namespace {
+
+/// Stores written by one transaction at most; more waiting means another
+/// transaction right after.
+constexpr size_t max_batch = 1000;
+
+/// sock_connections writes kept while the database is down, per pool.
+constexpr size_t max_pending_rows = 100000;
+
+/// Waiting writes retried per turn, so that other requests interleave.
+constexpr size_t retry_burst = 1000;
+
+constexpr auto retry_interval = std::chrono::seconds{1};
+
+constexpr int32_t max_page_size = 1000;
+
+struct worker_state {
+  std::unique_ptr<session> db;
+  std::vector<stored_message> batch;
+  std::vector<caf::typed_response_promise<int64_t>> promises;
+  bool flush_sent = false;
+  pending_rows pending{max_pending_rows};
+  bool retry_armed = false;
+  static inline const char* name = "sockd.db.worker";
+};
+
+using self_ptr = worker_actor::stateful_pointer<worker_state>;
+
+caf::error unavailable() {
+  return make_error(errc::unavailable, "database unavailable");
+}
+
+// -- stores -------------------------------------------------------------------
+
+void deliver_all(std::vector<caf::typed_response_promise<int64_t>>& promises,
+                 const caf::error& err) {
+  for (auto& p : promises)
+    p.deliver(err);
+}
+
+// After a batch failed on a message PostgreSQL refused: write the messages
+// one by one, so that only the refused ones fail.
+void store_each(session& db, const std::vector<stored_message>& msgs,
+                std::vector<caf::typed_response_promise<int64_t>>& promises) {
+  auto* conn = db.get();
+  if (conn == nullptr) {
+    deliver_all(promises, unavailable());
+    return;
+  }
+  try {
+    std::vector<std::string> errors;
+    auto seqs = insert_messages_each(*conn, msgs, errors);
+    for (size_t i = 0; i < msgs.size(); ++i) {
+      if (seqs[i]) {
+        promises[i].deliver(*seqs[i]);
+        continue;
+      }
+      log_line("message for topic " + msgs[i].topic
+               + " not stored: " + errors[i]);
+      promises[i].deliver(make_error(errc::internal, "message not stored"));
+    }
+  } catch (...) {
+    deliver_all(promises, current_failure(db, "storing messages"));
+  }
+}
+
+// Writes the queued stores in one transaction and answers each promise.
+void flush(self_ptr self) {
+  auto& st = self->state;
+  if (st.batch.empty())
+    return;
+  auto msgs = std::move(st.batch);
+  auto promises = std::move(st.promises);
+  st.batch.clear();
+  st.promises.clear();
+  auto* conn = st.db->get();
+  if (conn == nullptr) {
+    deliver_all(promises, unavailable());
+    return;
+  }
+  try {
+    auto seqs = insert_messages(*conn, msgs);
+    for (size_t i = 0; i < promises.size(); ++i)
+      promises[i].deliver(seqs[i]);
+    return;
+  } catch (const pqxx::data_exception&) {
+    // fall through: find the message that was refused
+  } catch (const pqxx::integrity_constraint_violation&) {
+    // fall through: find the message that was refused
+  } catch (...) {
+    deliver_all(promises, current_failure(*st.db, "storing messages"));
+    return;
+  }
+  store_each(*st.db, msgs, promises);
+}
+
+caf::result<int64_t> store(self_ptr self, const stored_message& msg) {
+  if (msg.topic.empty() || msg.frame.empty())
+    return make_error(errc::bad_frame, "empty topic or frame");
+  auto& st = self->state;
+  auto promise = self->make_response_promise<int64_t>();
+  st.batch.push_back(msg);
+  st.promises.push_back(promise);
+  if (st.batch.size() >= max_batch) {
+    flush(self);
+  } else if (!st.flush_sent) {
+    st.flush_sent = true;
+    self->send(self, flush_atom::value);
+  }
+  return promise;
+}
+
+// -- sock_connections ---------------------------------------------------------
+
+void arm_retry(self_ptr self) {
+  auto& st = self->state;
+  if (st.retry_armed || st.pending.empty())
+    return;
+  st.retry_armed = true;
+  self->delayed_send(self, retry_interval, retry_atom::value);
+}
+
+// Runs one sock_connections write; false when it must wait for the
+// database. A write PostgreSQL refuses is logged and forgotten.
+bool write_row(session& db, const pending_rows::op& op) {
+  auto* conn = db.get();
+  if (conn == nullptr)
+    return false;
+  try {
+    if (!op.open) {
+      delete_connection(*conn, op.cid);
+      return true;
+    }
+    if (!db.swept())
+      return false;
+    insert_connection(*conn, op.cid, op.sub, db.config().node_name);
+    return true;
+  } catch (...) {
+    auto what = op.open ? "recording connection " : "removing connection ";
+    auto err = current_failure(db, what + op.cid);
+    return to_errc(err) != errc::unavailable;
+  }
+}
+
+void drain(self_ptr self) {
+  auto& st = self->state;
+  if (auto dropped = st.pending.take_dropped(); dropped > 0)
+    log_line("worker " + std::to_string(st.db->index()) + ": dropped "
+             + std::to_string(dropped)
+             + " waiting sock_connections writes (queue full)");
+  for (size_t n = 0; n < retry_burst && !st.pending.empty(); ++n) {
+    if (!write_row(*st.db, st.pending.front())) {
+      arm_retry(self);
+      return;
+    }
+    st.pending.pop_front();
+  }
+  if (!st.pending.empty() && !st.retry_armed) {
+    // More waiting: continue right after the requests now in the mailbox.
+    st.retry_armed = true;
+    self->send(self, retry_atom::value);
+  }
+}
+
+void opened(self_ptr self, std::string cid, std::string sub) {
+  auto& st = self->state;
+  pending_rows::op op{true, std::move(cid), std::move(sub)};
+  if (st.pending.empty() && write_row(*st.db, op))
+    return;
+  st.pending.open(std::move(op.cid), std::move(op.sub));
+  arm_retry(self);
+}
+
+void closed(self_ptr self, std::string cid) {
+  auto& st = self->state;
+  if (st.pending.cancel_open(cid))
+    return;
+  pending_rows::op op{false, std::move(cid), {}};
+  if (st.pending.empty() && write_row(*st.db, op))
+    return;
+  st.pending.close(std::move(op.cid));
+  arm_retry(self);
+}
+
+// -- reads --------------------------------------------------------------------
+
+caf::result<bool> allow(self_ptr self, const std::string& type,
+                        const std::string& sub, const std::string& handle,
+                        const std::string& topic) {
+  auto& db = *self->state.db;
+  auto* conn = db.get();
+  if (conn == nullptr)
+    return unavailable();
+  auto rule = db.allowances().lookup(type);
+  using verdict = allowance_table::verdict;
+  if (rule.kind == verdict::deny)
+    return false;
+  if (rule.kind == verdict::broken)
+    return make_error(errc::internal, "allowance query is invalid");
+  try {
+    return evaluate_allowance(*conn, rule.statement, sub, handle, topic);
+  } catch (...) {
+    return current_failure(db, "allowance query for type " + type);
+  }
+}
+
+caf::result<bool> ping(self_ptr self) {
+  // Answering after the queued stores are written lets a caller wait for
+  // them (main does on shutdown).
+  flush(self);
+  auto& db = *self->state.db;
+  auto* conn = db.get();
+  if (conn == nullptr)
+    return unavailable();
+  try {
+    pqxx::nontransaction tx{*conn};
+    tx.exec_prepared1(stmt::ping);
+    return true;
+  } catch (...) {
+    return current_failure(db, "ping");
+  }
+}
+
+caf::result<frame_list, bool> history(self_ptr self, const std::string& topic,
+                                      int32_t page, int32_t page_size) {
+  if (page < 1 || page_size < 1 || page_size > max_page_size)
+    return make_error(errc::bad_frame, "page and page size out of range");
+  flush(self);
+  auto& db = *self->state.db;
+  auto* conn = db.get();
+  if (conn == nullptr)
+    return unavailable();
+  try {
+    auto p = load_history(*conn, topic, page, page_size);
+    return {std::move(p.frames), p.has_more};
+  } catch (...) {
+    return current_failure(db, "loading history");
+  }
+}
+
+caf::result<writer_list> writers(self_ptr self, const std::string& topic,
+                                 const string_list& online) {
+  flush(self);
+  auto& db = *self->state.db;
+  auto* conn = db.get();
+  if (conn == nullptr)
+    return unavailable();
+  try {
+    return load_writers(*conn, topic, online, db.has_participant_query());
+  } catch (...) {
+    return current_failure(db, "loading participants");
+  }
+}
+
+worker_actor::behavior_type
+worker(self_ptr self, std::shared_ptr<const database_config> cfg,
+       std::shared_ptr<pool_shared> shared, size_t index) {
+  auto pool_size = static_cast<size_t>(std::max(cfg->pool_size, 1));
+  self->state.pending.set_capacity(max_pending_rows / pool_size);
+  self->state.db = std::make_unique<session>(std::move(cfg),
+                                             std::move(shared), index);
+  // On shutdown, write what is queued before leaving.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    flush(self);
+    drain(self);
+    self->quit(msg.reason);
+  });
+  return {
+    [self](allow_atom, const std::string& type, const std::string& sub,
+           const std::string& handle, const std::string& topic) {
+      return allow(self, type, sub, handle, topic);
+    },
+    [self](ping_atom) { return ping(self); },
+    [self](opened_atom, std::string cid, std::string sub) {
+      opened(self, std::move(cid), std::move(sub));
+    },
+    [self](closed_atom, std::string cid) { closed(self, std::move(cid)); },
+    [self](store_atom, const stored_message& msg) { return store(self, msg); },
+    [self](history_atom, const std::string& topic, int32_t page,
+           int32_t page_size) {
+      return history(self, topic, page, page_size);
+    },
+    [self](writers_atom, const std::string& topic, const string_list& online) {
+      return writers(self, topic, online);
+    },
+    [self](retry_atom) {
+      self->state.retry_armed = false;
+      drain(self);
+    },
+    [self](flush_atom) {
+      self->state.flush_sent = false;
+      flush(self);
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_worker(caf::actor_system& sys,
+                        std::shared_ptr<const database_config> cfg,
+                        std::shared_ptr<pool_shared> shared, size_t index) {
+  auto w = sys.spawn<caf::detached>(worker, std::move(cfg), std::move(shared),
+                                    index);
+  return caf::actor_cast<caf::actor>(w);
+}
+
+} // namespace sockd::db

@@ -33,15 +33,7 @@ after(async () => {
 });
 
 /// Connects each sub and joins `topic` with all of them.
-async function joined(topic, ...subs) {
-  const clients = [];
-  for (const sub of subs) {
-    const c = await h.connect(sockd, sub);
-    await c.subscribe(topic);
-    clients.push(c);
-  }
-  return clients;
-}
+const joined = (topic, ...subs) => h.joined(sockd, topic, ...subs);
 
 /// A relayed frame on `topic` whose payload carries marker `m`.
 const relay = (topic, m) => {

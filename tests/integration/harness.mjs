@@ -794,6 +794,17 @@ export async function refused(promise) {
   throw new Error('expected the upgrade to be refused, but it succeeded');
 }
 
+/// Connects each sub to `sockd` and joins `topic` with all of them.
+export async function joined(sockd, topic, ...subs) {
+  const clients = [];
+  for (const sub of subs) {
+    const c = await connect(sockd, sub);
+    await c.subscribe(topic);
+    clients.push(c);
+  }
+  return clients;
+}
+
 /// A topic name unique to this run.
 export function uniqueTopic(type = 'chat') {
   return `${type}:${crypto.randomUUID()}`;

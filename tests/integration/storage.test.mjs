@@ -66,15 +66,8 @@ after(async () => {
   if (pg) await pg.cleanup();
 });
 
-async function joined(topic, ...subs) {
-  const out = [];
-  for (const sub of subs) {
-    const c = await h.connect(sockd, sub);
-    await c.subscribe(topic);
-    out.push(c);
-  }
-  return out;
-}
+/// Connects each sub and joins `topic` with all of them.
+const joined = (topic, ...subs) => h.joined(sockd, topic, ...subs);
 
 const relay = (topic, m) => {
   const fn = (f) => f && f.topic === topic && f.payload

@@ -21,7 +21,7 @@ run_suite() {
 }
 
 echo "== build and test (warnings as errors)"
-run_suite build/ci -DCMAKE_BUILD_TYPE=RelWithDebInfo
+run_suite build/ci -DCMAKE_BUILD_TYPE=Release
 echo "== build and test under AddressSanitizer + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -1,6 +1,7 @@
 #include "actors/messages.hpp"
 
 #include "actors/errors.hpp"
+#include "actors/owner_topic.hpp"
 
 namespace sockd {
 
@@ -9,6 +10,9 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<stored_message>("sockd.stored_message");
   cfg.add_message_type<writer>("sockd.writer");
   cfg.add_message_type<writer_list>("sockd.writer_list");
+  // Cross nodes between a topic's owner and its relays.
+  cfg.add_message_type<remote_member>("sockd.remote_member");
+  cfg.add_message_type<remote_member_list>("sockd.remote_member_list");
   cfg.add_error_category(errc_category, [](uint8_t code, caf::atom_value,
                                            const caf::message& context) {
     auto result = std::string{"sockd."} + to_string(static_cast<errc>(code));

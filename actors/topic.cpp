@@ -2,17 +2,28 @@
 // before it in the topic is still being stored, so subscribers see the
 // topic's messages in storage order; a failed store drops its message and
 // answers `unavailable` to the sender.
+//
+// In a cluster the topic is the owner of its topic (actors/owner_topic.hpp):
+// members may sit behind relays on other nodes. Such a member's `out`
+// forwards to its relay, a broadcast goes to each relay once, and the topic
+// monitors the relay instead of the connection.
 #include "actors/topic.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <unordered_map>
+#include <unordered_set>
 
+#include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <nlohmann/json.hpp>
 
 #include "actors/errors.hpp"
+#include "actors/fanout_stats.hpp"
+#include "actors/owner_topic.hpp"
 #include "actors/topic_hooks.hpp"
 #include "actors/topic_type.hpp"
 #include "protocol/frame.hpp"
@@ -46,6 +57,30 @@ namespace {
 struct joined_member {
   member info;
   uint64_t order; // join order, for participant lists
+  caf::actor relay; // the relay holding the socket; null for a local member
+  std::string node; // the relay's node name
+};
+
+// A socket behind a relay: frames and closes go to the relay, which owns
+// the socket's real handle.
+class relay_outbound : public outbound {
+public:
+  relay_outbound(caf::actor relay, std::string cid)
+    : relay_(std::move(relay)), cid_(std::move(cid)) {
+    // nop
+  }
+
+  void send(frame_ptr frame) override {
+    caf::anon_send(relay_, deliver_atom::value, cid_, *frame);
+  }
+
+  void close(uint16_t code, std::string reason) override {
+    caf::anon_send(relay_, hangup_atom::value, cid_, code, std::move(reason));
+  }
+
+private:
+  caf::actor relay_;
+  std::string cid_;
 };
 
 // A relay on its way out, waiting for earlier stores to commit.
@@ -62,7 +97,11 @@ struct topic_state : topic_room {
   topic_context ctx;
   topic_hooks_ptr hooks;
   std::unordered_map<std::string, joined_member> members_by_cid;
-  std::unordered_map<caf::actor_addr, std::string> cid_by_conn;
+  // Monitored actors: a connection (one member) or a relay (its members).
+  std::unordered_map<caf::actor_addr, std::unordered_set<std::string>>
+    cids_by_conn;
+  std::unordered_map<caf::actor_addr, caf::actor> relays;
+  caf::local_actor* self = nullptr;
   uint64_t next_order = 0;
   int pending_joins = 0;
   std::deque<outgoing> pending;
@@ -76,12 +115,7 @@ struct topic_state : topic_room {
   }
 
   std::vector<const member*> members() const override {
-    std::vector<const joined_member*> sorted;
-    sorted.reserve(members_by_cid.size());
-    for (auto& kvp : members_by_cid)
-      sorted.push_back(&kvp.second);
-    std::sort(sorted.begin(), sorted.end(),
-              [](auto x, auto y) { return x->order < y->order; });
+    auto sorted = sorted_members();
     std::vector<const member*> result;
     result.reserve(sorted.size());
     for (auto x : sorted)
@@ -101,27 +135,108 @@ struct topic_state : topic_room {
 
   void send_to_all(frame_ptr frame) override {
     for (auto& kvp : members_by_cid)
-      kvp.second.info.out->send(frame);
+      if (!kvp.second.relay)
+        kvp.second.info.out->send(frame);
+    // One message per relay, however many members it holds.
+    for (auto& kvp : relays)
+      caf::anon_send(kvp.second, deliver_atom::value, *frame);
+  }
+
+  // -- members ----------------------------------------------------------------
+
+  bool on_other_node(const caf::actor& relay) const {
+    return relay && relay.node() != self->node();
+  }
+
+  bool on_other_node(const std::string& cid) const {
+    auto i = members_by_cid.find(cid);
+    return i != members_by_cid.end() && on_other_node(i->second.relay);
+  }
+
+  joined_member& add(member who, caf::actor relay, std::string node) {
+    auto& cids = cids_by_conn[who.conn];
+    if (cids.empty())
+      self->monitor(who.conn);
+    cids.insert(who.cid);
+    if (relay)
+      relays.emplace(relay.address(), relay);
+    auto& m = members_by_cid[who.cid];
+    m.info = std::move(who);
+    m.order = next_order++;
+    m.relay = std::move(relay);
+    m.node = std::move(node);
+    return m;
+  }
+
+  // The cids a monitored actor stands for, in join order.
+  std::vector<std::string> cids_of(const caf::actor_addr& conn) const {
+    std::vector<std::string> result;
+    auto i = cids_by_conn.find(conn);
+    if (i == cids_by_conn.end())
+      return result;
+    result.assign(i->second.begin(), i->second.end());
+    std::sort(result.begin(), result.end(), [this](auto& x, auto& y) {
+      return members_by_cid.at(x).order < members_by_cid.at(y).order;
+    });
+    return result;
+  }
+
+  // Tells the relays who joined and left, so that they know the members of
+  // other nodes; a relay new to the topic gets the whole list instead.
+  void announce(const remote_member_list& added, const string_list& removed,
+                const caf::actor& fresh = {}) {
+    if (relays.empty())
+      return;
+    for (auto& kvp : relays) {
+      if (fresh && kvp.second == fresh) {
+        remote_member_list all;
+        for (auto m : sorted_members())
+          all.push_back(remote_member{m->info.cid, m->info.sub, m->node});
+        caf::anon_send(kvp.second, roster_atom::value, std::move(all),
+                       string_list{}, true);
+      } else if (!added.empty() || !removed.empty()) {
+        caf::anon_send(kvp.second, roster_atom::value, added, removed, false);
+      }
+    }
+  }
+
+  std::vector<const joined_member*> sorted_members() const {
+    std::vector<const joined_member*> sorted;
+    sorted.reserve(members_by_cid.size());
+    for (auto& kvp : members_by_cid)
+      sorted.push_back(&kvp.second);
+    std::sort(sorted.begin(), sorted.end(),
+              [](auto x, auto y) { return x->order < y->order; });
+    return sorted;
   }
 
   // -- delivery ---------------------------------------------------------------
 
   void deliver(const outgoing& x) {
+    size_t cross_node = 0;
     switch (x.route) {
       case delivery::everyone:
         send_to_all(x.frame);
+        for (auto& kvp : relays)
+          cross_node += on_other_node(kvp.second) ? 1 : 0;
         break;
       case delivery::target_and_sender:
         send_to(x.msg.target, x.frame);
-        if (x.msg.sender != x.msg.target)
+        cross_node += on_other_node(x.msg.target) ? 1 : 0;
+        if (x.msg.sender != x.msg.target) {
           send_to(x.msg.sender, x.frame);
+          cross_node += on_other_node(x.msg.sender) ? 1 : 0;
+        }
         break;
       case delivery::target_only:
         send_to(x.msg.target, x.frame);
+        cross_node += on_other_node(x.msg.target) ? 1 : 0;
         break;
       case delivery::drop:
         break;
     }
+    if (!relays.empty())
+      record_fanout(cross_node);
     hooks->published(*this, x.msg, x.frame);
   }
 
@@ -138,16 +253,28 @@ struct topic_state : topic_room {
     }
   }
 
-  void remove(const std::string& cid) {
+  // A member leaves; the others get action 4 unless it only `moved` to
+  // another owner with its relay.
+  void remove(const std::string& cid, bool moved = false) {
     auto i = members_by_cid.find(cid);
     if (i == members_by_cid.end())
       return;
     auto gone = std::move(i->second.info);
     members_by_cid.erase(i);
-    cid_by_conn.erase(gone.conn);
-    send_to_all(make_frame(
-      protocol::encode_left(ctx.topic, gone.sub + ":" + gone.cid)));
+    if (auto j = cids_by_conn.find(gone.conn); j != cids_by_conn.end()) {
+      j->second.erase(cid);
+      if (j->second.empty()) {
+        self->demonitor(gone.conn);
+        cids_by_conn.erase(j);
+        relays.erase(gone.conn);
+      }
+    }
+    if (!moved)
+      send_to_all(make_frame(
+        protocol::encode_left(ctx.topic, gone.sub + ":" + gone.cid)));
     hooks->left(*this, gone);
+    if (!moved)
+      announce({}, string_list{cid});
   }
 
   bool idle() const {
@@ -155,7 +282,7 @@ struct topic_state : topic_room {
   }
 };
 
-using topic_pointer = topic_actor::stateful_pointer<topic_state>;
+using topic_pointer = owner_topic_actor::stateful_pointer<topic_state>;
 
 void stop_when_idle(topic_pointer self) {
   if (self->state.idle())
@@ -194,73 +321,119 @@ std::string participants_payload(const topic_state& st,
   return result.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-topic_actor::behavior_type topic_behavior(topic_pointer self,
-                                          topic_context ctx,
-                                          topic_hooks_ptr hooks) {
+// A member joins after the type's allowance; `relay` is null for a local
+// connection, else the relay holding the member's socket on `node`.
+caf::result<bool> join(topic_pointer self, member who, caf::actor relay,
+                       std::string node) {
+  auto& st = self->state;
+  if (st.members_by_cid.count(who.cid) > 0) {
+    // Subscribing twice is harmless: one membership, a second ack.
+    who.out->send(make_frame(
+      protocol::encode_control(protocol::action::subscribe, st.ctx.topic)));
+    return true;
+  }
+  ++st.pending_joins;
+  auto rp = self->make_response_promise<bool>();
+  auto& c = st.ctx;
+  self->request(c.db, c.db_timeout, allow_atom::value, c.type, who.sub,
+                c.handle, c.topic)
+    .then(
+      [=](bool allowed) mutable {
+        auto& st = self->state;
+        --st.pending_joins;
+        if (!allowed) {
+          rp.deliver(make_error(errc::forbidden,
+                                "not allowed to join " + st.ctx.topic));
+        } else if (st.members_by_cid.count(who.cid) > 0) {
+          who.out->send(make_frame(protocol::encode_control(
+            protocol::action::subscribe, st.ctx.topic)));
+          rp.deliver(true);
+        } else {
+          bool fresh = relay && st.relays.count(relay.address()) == 0;
+          auto& m = st.add(who, relay, node);
+          who.out->send(make_frame(protocol::encode_control(
+            protocol::action::subscribe, st.ctx.topic)));
+          st.hooks->joined(st, m.info);
+          if (relay)
+            st.announce({remote_member{who.cid, who.sub, node}}, {},
+                        fresh ? relay : caf::actor{});
+          rp.deliver(true);
+        }
+        stop_when_idle(self);
+      },
+      [=](caf::error& err) mutable {
+        --self->state.pending_joins;
+        rp.deliver(make_error(errc::unavailable,
+                              "allowance check failed: "
+                                + self->system().render(err)));
+        stop_when_idle(self);
+      });
+  return rp;
+}
+
+// The relay that sent the current message, or null.
+caf::actor sending_relay(topic_pointer self) {
+  return caf::actor_cast<caf::actor>(self->current_sender());
+}
+
+owner_topic_actor::behavior_type topic_behavior(topic_pointer self,
+                                                topic_context ctx,
+                                                topic_hooks_ptr hooks) {
   self->state.ctx = std::move(ctx);
   self->state.hooks = std::move(hooks);
+  self->state.self = self;
+  // A dead connection leaves; a dead relay (its node is gone) takes all its
+  // members with it, each with its action 4 notice.
   self->set_down_handler([=](caf::down_msg& msg) {
     auto& st = self->state;
-    auto i = st.cid_by_conn.find(msg.source);
-    if (i == st.cid_by_conn.end())
-      return;
-    auto cid = i->second;
-    st.remove(cid);
+    for (auto& cid : st.cids_of(msg.source))
+      st.remove(cid);
     stop_when_idle(self);
   });
   return {
     [=](join_atom, member who) -> caf::result<bool> {
+      return join(self, std::move(who), caf::actor{}, std::string{});
+    },
+    [=](join_atom, remote_member& who) -> caf::result<bool> {
+      auto relay = sending_relay(self);
+      if (!relay)
+        return make_error(errc::internal, "a remote member needs its relay");
+      member m{who.cid, who.sub, relay.address(),
+               std::make_shared<relay_outbound>(relay, who.cid)};
+      return join(self, std::move(m), std::move(relay), std::move(who.node));
+    },
+    [=](join_atom, remote_member_list& moved) -> caf::result<bool> {
+      auto relay = sending_relay(self);
+      if (!relay)
+        return make_error(errc::internal, "remote members need their relay");
       auto& st = self->state;
-      if (st.members_by_cid.count(who.cid) > 0) {
-        // Subscribing twice is harmless: one membership, a second ack.
-        who.out->send(make_frame(
-          protocol::encode_control(protocol::action::subscribe, st.ctx.topic)));
-        return true;
+      bool fresh = st.relays.count(relay.address()) == 0;
+      remote_member_list added;
+      for (auto& who : moved) {
+        if (st.members_by_cid.count(who.cid) > 0)
+          continue;
+        st.add(member{who.cid, who.sub, relay.address(),
+                      std::make_shared<relay_outbound>(relay, who.cid)},
+               relay, who.node);
+        added.push_back(std::move(who));
       }
-      ++st.pending_joins;
-      auto rp = self->make_response_promise<bool>();
-      auto& c = st.ctx;
-      self->request(c.db, c.db_timeout, allow_atom::value, c.type, who.sub,
-                    c.handle, c.topic)
-        .then(
-          [=](bool allowed) mutable {
-            auto& st = self->state;
-            --st.pending_joins;
-            if (!allowed) {
-              rp.deliver(make_error(errc::forbidden,
-                                    "not allowed to join " + st.ctx.topic));
-            } else if (st.members_by_cid.count(who.cid) > 0) {
-              who.out->send(make_frame(protocol::encode_control(
-                protocol::action::subscribe, st.ctx.topic)));
-              rp.deliver(true);
-            } else {
-              self->monitor(who.conn);
-              st.cid_by_conn.emplace(who.conn, who.cid);
-              auto& m = st.members_by_cid[who.cid];
-              m.info = who;
-              m.order = st.next_order++;
-              who.out->send(make_frame(protocol::encode_control(
-                protocol::action::subscribe, st.ctx.topic)));
-              st.hooks->joined(st, m.info);
-              rp.deliver(true);
-            }
-            stop_when_idle(self);
-          },
-          [=](caf::error& err) mutable {
-            --self->state.pending_joins;
-            rp.deliver(make_error(errc::unavailable,
-                                  "allowance check failed: "
-                                    + self->system().render(err)));
-            stop_when_idle(self);
-          });
-      return rp;
+      if (!added.empty())
+        st.announce(added, {}, fresh ? relay : caf::actor{});
+      stop_when_idle(self);
+      return true;
+    },
+    [=](detach_atom) {
+      auto& st = self->state;
+      for (auto& cid : st.cids_of(self->current_sender()
+                                    ? self->current_sender()->address()
+                                    : caf::actor_addr{}))
+        st.remove(cid, true);
+      stop_when_idle(self);
     },
     [=](leave_atom, const std::string& cid) -> caf::result<bool> {
       auto& st = self->state;
-      auto i = st.members_by_cid.find(cid);
-      if (i == st.members_by_cid.end())
+      if (st.members_by_cid.count(cid) == 0)
         return make_error(errc::not_subscribed, "not subscribed");
-      self->demonitor(i->second.info.conn);
       st.remove(cid);
       stop_when_idle(self);
       return true;

@@ -27,6 +27,7 @@
 #include "app/run.hpp"
 #include "auth/jwt.hpp"
 #include "auth/random.hpp"
+#include "cluster/node.hpp"
 #include "config/options.hpp"
 #include "db/database.hpp"
 #include "db/private_postgres.hpp"
@@ -143,6 +144,7 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
         const sigset_t& signals, const type_registration& extend) {
   caf::actor_system_config cfg;
   register_message_types(cfg);
+  cluster::register_cluster_types(cfg);
   cfg.load<caf::io::middleman>(); // clustering runs over it
   caf::actor_system sys{cfg};
   server_services svc;
@@ -150,8 +152,6 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
   svc.opts = opts;
   svc.jwt = jwt;
   svc.dev_secret = dev_secret;
-  svc.tickets =
-    spawn_ticket_registry(sys, std::chrono::seconds(opts.ticket_ttl));
   svc.admission = spawn_admission(sys, opts.max_connections,
                                   opts.max_connections_per_user);
   auto types = std::make_shared<topic_types>();
@@ -160,15 +160,53 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
     extend(*types);
   svc.db = spawn_database_pool(sys,
                                make_database_config(opts, db_url, *types));
-  svc.directory = spawn_topic_directory(sys, types, svc.db);
+  // Clustered: connections talk to relays, tickets are redeemable on every
+  // node (docs/cluster.md). Single node: no extra actor, no extra hop.
+  std::optional<cluster::node> node;
+  if (opts.cluster_listen.empty()) {
+    svc.tickets =
+      spawn_ticket_registry(sys, std::chrono::seconds(opts.ticket_ttl));
+    svc.directory = spawn_topic_directory(sys, types, svc.db);
+  } else {
+    cluster::node_config ncfg;
+    ncfg.name = opts.node_name;
+    ncfg.seeds = opts.cluster_seeds;
+    ncfg.types = types;
+    ncfg.db = svc.db;
+    ncfg.ticket_ttl = std::chrono::seconds(opts.ticket_ttl);
+    node = cluster::spawn_node(sys, std::move(ncfg));
+    svc.tickets = node->tickets;
+    svc.directory = node->directory;
+  }
   auto stop_actors = [&] {
+    if (node)
+      node->stop();
     caf::anon_send_exit(svc.tickets, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(svc.admission, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(svc.directory, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(svc.db, caf::exit_reason::user_shutdown);
   };
-  server srv{svc};
   std::string error;
+  if (node) {
+    node_table_config table;
+    table.url = db_url;
+    table.schema = opts.schema;
+    table.name = opts.node_name;
+    if (opts.database_url.empty())
+      log_warn("cluster: no database_url; this node's private PostgreSQL "
+               "is not shared, so only cluster_seeds find other nodes");
+    if (opts.node_name.empty())
+      error = "node_name: a cluster node needs a name";
+    else
+      cluster::start_node(sys, *node, opts.cluster_listen, std::move(table),
+                          error);
+    if (!error.empty()) {
+      log_error("cannot start: " + error);
+      stop_actors();
+      return exit_failure;
+    }
+  }
+  server srv{svc};
   if (!srv.start(error)) {
     log_error("cannot start: " + error);
     stop_actors();

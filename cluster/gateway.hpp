@@ -1,0 +1,38 @@
+// The gateway: the one actor a node publishes on `cluster_listen`. Other
+// nodes reach everything through it.
+//
+//   hello(name, address, gateway) -> name   forwarded to the membership
+//   lookup(topic) -> actor     the owner topic actor of `topic` on this node
+//                              (spawned on first use, like a local lookup)
+//   redeem(ticket) -> (sub, connectionId)   from this node's own registry
+//
+// It remembers the owner topics it handed out and stops them when it
+// stops, so that a node shutting down does not wait for remote members.
+#pragma once
+
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "actors/atoms.hpp"
+#include "actors/ticket_registry.hpp"
+#include "actors/topic_directory.hpp"
+#include "cluster/atoms.hpp"
+#include "cluster/membership.hpp"
+
+namespace sockd::cluster {
+
+using gateway_actor = caf::typed_actor<
+  caf::replies_to<hello_atom, std::string, std::string, caf::actor>::with<
+    std::string>,
+  caf::replies_to<lookup_atom, std::string>::with<caf::actor>,
+  caf::replies_to<redeem_atom, std::string>::with<std::string, std::string>>;
+
+gateway_actor spawn_gateway(caf::actor_system& sys,
+                            membership_actor membership,
+                            topic_directory_actor owners,
+                            ticket_registry_actor tickets);
+
+} // namespace sockd::cluster

@@ -1,0 +1,74 @@
+// Membership: which nodes are in the cluster right now.
+//
+// Two trusted sources, no gossip of our own:
+//   - the shared PostgreSQL's node table (db/nodes.hpp) says which nodes
+//     exist and where they listen; `cluster_seeds` add addresses directly;
+//   - CAF's distribution layer says which of them this node is connected
+//     to: the membership connects (`remote_actor`, via the middleman actor)
+//     to every address it learns, introduces itself with `hello`, and
+//     monitors the peer's gateway. When the connection to a node breaks
+//     (kill -9 closes its sockets at once) CAF kills the gateway's proxy
+//     and the monitor fires: the node is gone within a round trip.
+//
+// A node is live when it is this node, or connected and either fresh
+// (connected less than `grace` ago) or in the table's latest live list
+// (a hung process keeps its socket but stops its heartbeat). A table report
+// older than `table_stale` is ignored: with the database down the view
+// rests on the connections alone.
+//
+//   gateway(actor, address)  once, before anything else: this node's
+//                            gateway and advertised host:port
+//   hello(name, address, gateway) -> name   a node introduces itself
+//                                   (forwarded by the gateway)
+//   nodes(rows)              the node table's live rows
+//   live -> names            the live nodes now
+//   tick                     connect to addresses not connected yet
+//
+// Each change of the live set goes to every listener as view(view).
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "actors/atoms.hpp"
+#include "actors/messages.hpp"
+#include "cluster/atoms.hpp"
+#include "cluster/view.hpp"
+#include "db/nodes.hpp"
+
+namespace sockd::cluster {
+
+/// Whoever wants to hear about view changes.
+using view_listener = caf::typed_actor<caf::reacts_to<view_atom, view>>;
+
+using membership_actor = caf::typed_actor<
+  caf::reacts_to<gateway_atom, caf::actor, std::string>,
+  caf::replies_to<hello_atom, std::string, std::string, caf::actor>::with<
+    std::string>,
+  caf::reacts_to<nodes_atom, node_rows>,
+  caf::replies_to<live_atom>::with<string_list>,
+  caf::reacts_to<tick_atom>>;
+
+struct membership_config {
+  std::string name;                // this node
+  std::vector<std::string> seeds;  // host:port of nodes to join directly
+  std::vector<view_listener> listeners; // get view(view) on every change
+  caf::timespan tick = std::chrono::seconds(1);
+  caf::timespan connect_timeout = std::chrono::seconds(5);
+  caf::timespan grace = std::chrono::seconds(3);
+  caf::timespan table_stale = std::chrono::seconds(5);
+};
+
+membership_actor spawn_membership(caf::actor_system& sys,
+                                  membership_config cfg);
+
+/// Splits `host:port` (IPv6 hosts in brackets); false when malformed.
+bool split_address(const std::string& address, std::string& host,
+                   uint16_t& port);
+
+} // namespace sockd::cluster

@@ -1,0 +1,278 @@
+// Three simulated sockd nodes (earth, mars, jupiter) on CAF's test
+// multiplexer: real BASP between them, no sockets, one deterministic
+// scheduler per node. They share one database double (one PostgreSQL).
+//
+// The fixture never fires timers on its own (the nodes have periodic ones):
+// settle() runs messages and network traffic until every node is quiet,
+// pass(t) moves every live node's clock by t first. kill(name) cuts every
+// connection of a node both ways, as a kill -9 does, and stops running it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <caf/io/basp_broker.hpp>
+#include <caf/io/system_messages.hpp>
+#include <caf/test/io_dsl.hpp>
+
+#include "actors/topics/builtin.hpp"
+#include "cluster/node.hpp"
+#include "cluster/placement.hpp"
+#include "tests/unit/fixtures.hpp"
+
+namespace sockd::test {
+
+struct cluster_test_config : caf::actor_system_config {
+  cluster_test_config() {
+    load<caf::io::middleman>();
+    register_message_types(*this);
+    cluster::register_cluster_types(*this);
+  }
+};
+
+using planet_base = test_coordinator_fixture<cluster_test_config>;
+using planet = test_node_fixture<planet_base>;
+
+constexpr uint16_t cluster_port = 7000;
+
+struct cluster_fixture : test_network_fixture_base<planet> {
+  using super = test_network_fixture_base<planet>;
+
+  planet earth;
+  planet mars;
+  planet jupiter;
+
+  std::map<std::string, planet*> planets;
+  std::map<std::string, cluster::node> nodes;
+  std::set<std::string> dead;
+  // The connection handle each side of a pair uses, by (side, other side).
+  std::map<std::pair<std::string, std::string>, caf::io::connection_handle>
+    handles;
+  std::shared_ptr<database_script> script
+    = std::make_shared<database_script>();
+  std::shared_ptr<topic_types> types = std::make_shared<topic_types>();
+
+  struct client {
+    std::string node;
+    member info;
+    std::shared_ptr<recorder> out;
+    caf::actor peer;
+  };
+
+  std::map<std::string, client> clients; // by cid
+
+  cluster_fixture()
+    : super({&earth, &mars, &jupiter}),
+      earth([this] { settle(); }),
+      mars([this] { settle(); }),
+      jupiter([this] { settle(); }) {
+    planets = {{"earth", &earth}, {"mars", &mars}, {"jupiter", &jupiter}};
+    register_builtin_topic_types(*types);
+  }
+
+  ~cluster_fixture() {
+    // Stop every node, dead ones included, and drain the network while
+    // every planet still exists; the planets' own teardown then finds
+    // nothing left to send.
+    for (auto& kvp : nodes)
+      kvp.second.stop();
+    for (auto& kvp : clients)
+      caf::anon_send_exit(kvp.second.peer, caf::exit_reason::user_shutdown);
+    dead.clear();
+    settle();
+  }
+
+  // -- the network ------------------------------------------------------------
+
+  std::vector<planet*> live() {
+    std::vector<planet*> result;
+    for (auto& kvp : planets)
+      if (dead.count(kvp.first) == 0)
+        result.push_back(kvp.second);
+    return result;
+  }
+
+  void settle() {
+    auto step = [](planet* x) {
+      return x->sched.try_run_once() || x->mpx.try_exec_runnable()
+             || x->mpx.read_data() || x->mpx.try_accept_connection();
+    };
+    for (int i = 0; i < 1000000; ++i) {
+      bool any = false;
+      for (auto p : live())
+        any = step(p) || any;
+      if (!any)
+        return;
+    }
+    CAF_FAIL("the cluster never settled");
+  }
+
+  void pass(caf::timespan t) {
+    for (auto p : live())
+      p->sched.clock().advance_time(t);
+    settle();
+  }
+
+  // `client_name` connects to `server_name`'s cluster port.
+  void wire(const std::string& server_name, const std::string& client_name,
+            caf::io::accept_handle acceptor) {
+    auto hdls = prepare_connection(*planets[server_name],
+                                   *planets[client_name], server_name,
+                                   cluster_port, acceptor);
+    handles[{server_name, client_name}] = hdls.first;
+    handles[{client_name, server_name}] = hdls.second;
+  }
+
+  // Starts a node; `seeds` are the names of nodes it connects to.
+  void start(const std::string& name, std::vector<std::string> seeds) {
+    auto& p = *planets[name];
+    cluster::node_config cfg;
+    cfg.name = name;
+    for (auto& s : seeds)
+      cfg.seeds.push_back(s + ":" + std::to_string(cluster_port));
+    cfg.types = types;
+    cfg.db = spawn_database_double(p.sys, script);
+    auto n = cluster::spawn_node(p.sys, std::move(cfg));
+    // publish() blocks on the middleman actor, run inline: nothing else
+    // may be queued for it.
+    settle();
+    if (!p.mpx.is_known_port(cluster_port))
+      p.mpx.provide_acceptor(cluster_port, next_accept_handle());
+    p.publish(n.gateway, cluster_port);
+    caf::anon_send(n.membership, cluster::gateway_atom::value,
+                   caf::actor_cast<caf::actor>(n.gateway),
+                   name + ":" + std::to_string(cluster_port));
+    nodes[name] = n;
+    settle();
+  }
+
+  /// earth, then mars (seeding earth), then jupiter (seeding both).
+  void start_all() {
+    auto earth_acceptor = next_accept_handle();
+    auto mars_acceptor = next_accept_handle();
+    wire("earth", "mars", earth_acceptor);
+    wire("earth", "jupiter", earth_acceptor);
+    wire("mars", "jupiter", mars_acceptor);
+    start("earth", {});
+    start("mars", {"earth"});
+    start("jupiter", {"earth", "mars"});
+  }
+
+  /// A kill -9: every connection of `name` breaks, on both ends, and the
+  /// node stops running.
+  void kill(const std::string& name) {
+    for (auto& kvp : handles) {
+      auto& side = kvp.first.first;
+      auto& other = kvp.first.second;
+      if (side != name && other != name)
+        continue;
+      auto basp = planets[side]->mm.named_broker<caf::io::basp_broker>(
+        caf::atom("BASP"));
+      caf::anon_send(basp, caf::io::connection_closed_msg{kvp.second});
+    }
+    // The dead node's own broker lets go of its peers, then it halts.
+    auto& p = *planets[name];
+    while (p.sched.try_run_once() || p.mpx.try_exec_runnable()) {
+      // drain
+    }
+    dead.insert(name);
+    settle();
+  }
+
+  // -- asking actors ----------------------------------------------------------
+
+  template <class T, class Handle, class... Ts>
+  caf::expected<T> ask(const std::string& node, const Handle& dest,
+                       Ts&&... xs) {
+    auto& p = *planets[node];
+    caf::expected<T> result{caf::sec::unexpected_response};
+    auto handle = p.self->request(dest, caf::infinite,
+                                  std::forward<Ts>(xs)...);
+    settle();
+    handle.receive([&](T& value) { result = std::move(value); },
+                   [&](caf::error& err) { result = std::move(err); });
+    return result;
+  }
+
+  string_list live_nodes(const std::string& node) {
+    auto res = ask<string_list>(node, nodes[node].membership,
+                                cluster::live_atom::value);
+    return res ? *res : string_list{};
+  }
+
+  // -- clients ----------------------------------------------------------------
+
+  client& connect(const std::string& node, const std::string& cid,
+                  const std::string& sub) {
+    auto& p = *planets[node];
+    auto out = std::make_shared<recorder>();
+    auto peer = spawn_peer(p.sys);
+    auto& c = clients[cid];
+    c = client{node, member{cid, sub, peer.address(), out}, out, peer};
+    return c;
+  }
+
+  caf::expected<topic_actor> lookup(const std::string& node,
+                                    const std::string& topic) {
+    return ask<topic_actor>(node, nodes[node].directory, lookup_atom::value,
+                            topic);
+  }
+
+  caf::expected<bool> join(const std::string& cid, const std::string& topic) {
+    auto& c = clients.at(cid);
+    script->allowed.emplace(c.info.sub, topic);
+    auto t = lookup(c.node, topic);
+    if (!t)
+      return t.error();
+    return ask<bool>(c.node, *t, join_atom::value, c.info);
+  }
+
+  caf::expected<bool> leave(const std::string& cid, const std::string& topic) {
+    auto& c = clients.at(cid);
+    auto t = lookup(c.node, topic);
+    if (!t)
+      return t.error();
+    return ask<bool>(c.node, *t, leave_atom::value, c.info.cid);
+  }
+
+  caf::expected<bool> publish(const std::string& cid, const std::string& topic,
+                              std::string payload, std::string target = {}) {
+    auto& c = clients.at(cid);
+    auto t = lookup(c.node, topic);
+    if (!t)
+      return t.error();
+    relay msg{"12", std::move(payload), std::move(target), false, cid,
+              c.info.sub};
+    return ask<bool>(c.node, *t, publish_atom::value, std::move(msg));
+  }
+
+  caf::expected<bool> members(const std::string& cid,
+                              const std::string& topic) {
+    auto& c = clients.at(cid);
+    auto t = lookup(c.node, topic);
+    if (!t)
+      return t.error();
+    return ask<bool>(c.node, *t, members_atom::value, c.info.cid);
+  }
+
+  std::vector<std::string> frames(const std::string& cid) {
+    return clients.at(cid).out->take();
+  }
+
+  /// A topic of type `chat` whose owner among `nodes` is `owner`.
+  static std::string topic_owned_by(const std::string& owner,
+                                    const std::vector<std::string>& nodes) {
+    for (int i = 0; i < 10000; ++i) {
+      auto topic = "chat:t" + std::to_string(i);
+      if (cluster::owner_of(topic, nodes) == owner)
+        return topic;
+    }
+    CAF_FAIL("no topic for " << owner);
+    return {};
+  }
+};
+
+} // namespace sockd::test

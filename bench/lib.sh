@@ -1,0 +1,213 @@
+# Shared by bench/run.sh and bench/profile.sh (sourced, not run): finds
+# the binaries, installs nats-server if missing, starts a throwaway
+# PostgreSQL as the postgres user on a free loopback port, and starts and
+# stops one server at a time. Every wait is bounded.
+#
+# Expects ROOT and BUILD to be set; sets WORK, PG_URL, PG_PID and, per
+# server, SERVER_PID, PORT, TARGET and SERVER_LOG. SERVER_WRAPPER (say, a
+# valgrind command line) is put in front of sockd and the bare server.
+
+SECRET=bench-secret-0123456789abcdef0123456789
+USERS=64
+SCHEMA=bench
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+SOCKD=$BUILD/sockd
+LOADGEN=$BUILD/bench/sockd_loadgen
+BARE=$BUILD/bench/bare_beast_server
+for bin in "$SOCKD" "$LOADGEN" "$BARE"; do
+  [[ -x $bin ]] || die "missing $bin (build first)"
+done
+
+# --- nats-server -------------------------------------------------------------
+if ! command -v nats-server >/dev/null; then
+  log "installing nats-server (Debian package)"
+  apt-get install -y nats-server >/dev/null 2>&1 \
+    || { apt-get update >/dev/null && apt-get install -y nats-server >/dev/null; }
+fi
+NATS=$(command -v nats-server) || die "nats-server not installed"
+
+# --- scratch space and cleanup ---------------------------------------------
+WORK=$(mktemp -d /tmp/sockd-bench.XXXXXX)
+chmod 711 "$WORK" # the postgres user must reach its cluster below
+SERVER_PID=""
+PG_DATA=$WORK/pg/data
+cleanup() {
+  if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [[ -f $PG_DATA/postmaster.pid ]]; then
+    runuser -u postgres -- "${PG_BIN:-/usr/lib/postgresql/15/bin}/pg_ctl" -D "$PG_DATA" \
+      -m immediate -t 20 stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The machine's busy CPU share in percent of all cores over one second.
+cpu_busy_pct() {
+  local _ u n s i w q sq st b1 t1
+  read -r _ u n s i w q sq st _ </proc/stat
+  b1=$((u + n + s + q + sq + st)); t1=$((b1 + i + w))
+  sleep 1
+  read -r _ u n s i w q sq st _ </proc/stat
+  local b2=$((u + n + s + q + sq + st)); local t2=$((b2 + i + w))
+  echo $(( (t2 > t1) ? 100 * (b2 - b1) / (t2 - t1) : 0 ))
+}
+
+# Other engineers share these cores: wait (at most QUIET_WAIT seconds,
+# default 300) until the machine is below QUIET_BUSY percent busy (default
+# 15) before a measurement. Measurements taken anyway say how much CPU other
+# processes took (others CPU % in the table).
+wait_quiet() {
+  local limit=${QUIET_WAIT:-300} waited=0 busy
+  while (( waited < limit )); do
+    busy=$(cpu_busy_pct)
+    (( busy < ${QUIET_BUSY:-15} )) && return 0
+    (( waited % 30 == 0 )) && log "machine is ${busy}% busy; waiting for it to calm down"
+    waited=$((waited + 1))
+  done
+  log "machine still ${busy}% busy after ${limit} s; measuring anyway"
+}
+
+free_port() {
+  node -e "const s=require('net').createServer();
+    s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+# Waits (at most $2 seconds) until something accepts on 127.0.0.1:$1.
+wait_port() {
+  local port=$1 limit=$(( $2 * 10 )) i
+  for (( i = 0; i < limit; i++ )); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  return 1
+}
+
+# --- PostgreSQL --------------------------------------------------------------
+PG_BIN=$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)
+[[ -x $PG_BIN/initdb ]] || PG_BIN=/usr/lib/postgresql/15/bin
+mkdir -p "$WORK/pg"
+chown postgres:postgres "$WORK/pg"
+chmod 700 "$WORK/pg"
+runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DATA" -A trust -U postgres \
+  -E UTF8 --locale=C >/dev/null
+PG_PORT=""
+for attempt in 1 2 3; do
+  PG_PORT=$(free_port)
+  if runuser -u postgres -- "$PG_BIN/pg_ctl" -w -t 30 -D "$PG_DATA" \
+      -l "$WORK/pg/postgres.log" \
+      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $WORK/pg -c max_connections=200" \
+      start >/dev/null; then
+    break
+  fi
+  [[ $attempt == 3 ]] && die "PostgreSQL did not start: $(tail -5 "$WORK/pg/postgres.log")"
+done
+PG_PID=$(head -1 "$PG_DATA/postmaster.pid")
+PG_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
+log "PostgreSQL on port $PG_PORT (pid $PG_PID)"
+
+psql_run() { psql -X -q -At -v ON_ERROR_STOP=1 "$PG_URL" -c "$1"; }
+
+# --- servers -----------------------------------------------------------------
+# Each server may hold up to the hard limit of open files (20,000 here).
+ulimit -n "$(ulimit -Hn)"
+ALLOWANCES_DONE=0
+SERVER_LOG=""
+
+# start_server NAME: starts it on a fresh port; sets SERVER_PID, PORT,
+# TARGET (the loadgen dialect) and SERVER_LOG.
+start_server() {
+  local name=$1
+  PORT=$(free_port)
+  SERVER_LOG=$WORK/$name-$PORT.log
+  case $name in
+    sockd)
+      TARGET=sockd
+      # shellcheck disable=SC2086
+      ${SERVER_WRAPPER:-} "$SOCKD" --listen="127.0.0.1:$PORT" --jwt_secret="$SECRET" \
+        --database_url="$PG_URL" --schema="$SCHEMA" \
+        --messages_per_second=1e6 --messages_burst=100000 \
+        --max_connections=100000 --max_connections_per_user=100000 \
+        >"$SERVER_LOG" 2>&1 &
+      ;;
+    nats)
+      TARGET=nats
+      local client_port
+      client_port=$(free_port)
+      cat >"$WORK/nats.conf" <<EOF
+host: 127.0.0.1
+port: $client_port
+max_connections: 100000
+websocket {
+  listen: "127.0.0.1:$PORT"
+  no_tls: true
+}
+EOF
+      "$NATS" -c "$WORK/nats.conf" >"$SERVER_LOG" 2>&1 &
+      ;;
+    bare)
+      TARGET=sockd
+      # shellcheck disable=SC2086
+      ${SERVER_WRAPPER:-} "$BARE" --listen="127.0.0.1:$PORT" --threads=2 \
+        --mode=coalesce \
+        >"$SERVER_LOG" 2>&1 &
+      ;;
+    bare-naive)
+      TARGET=sockd
+      # shellcheck disable=SC2086
+      ${SERVER_WRAPPER:-} "$BARE" --listen="127.0.0.1:$PORT" --threads=2 \
+        --mode=naive \
+        >"$SERVER_LOG" 2>&1 &
+      ;;
+    *) die "unknown server $name" ;;
+  esac
+  SERVER_PID=$!
+  if ! wait_port "$PORT" "${START_WAIT:-30}"; then
+    tail -20 "$SERVER_LOG" >&2 || true
+    die "$name did not start listening on $PORT"
+  fi
+  if [[ $name == sockd && $ALLOWANCES_DONE == 0 ]]; then
+    # sockd created its tables at start; let every bench user subscribe to
+    # every topic ('*').
+    local sql="INSERT INTO $SCHEMA.topic_allowances(user_sub, topic_pattern)
+      SELECT 'bench-' || n, '*' FROM generate_series(0, $((USERS - 1))) n
+      WHERE NOT EXISTS (SELECT 1 FROM $SCHEMA.topic_allowances
+                        WHERE user_sub = 'bench-' || n AND topic_pattern = '*')"
+    local i
+    for (( i = 0; i < 40; i++ )); do
+      psql_run "$sql" 2>/dev/null && { ALLOWANCES_DONE=1; break; }
+      if (( i == 0 )); then
+        # sockd migrates when its database workers first connect: one
+        # (refused) subscription makes them.
+        timeout 60 "$LOADGEN" --scenario=conns --conns=1 --concurrency=1 \
+          --target=sockd --port="$PORT" --jwt_secret="$SECRET" \
+          --deadline=30 >/dev/null 2>&1 || true
+      fi
+      sleep 0.5
+    done
+    [[ $ALLOWANCES_DONE == 1 ]] || die "cannot insert topic_allowances rows"
+
+  fi
+}
+
+stop_server() {
+  [[ -n $SERVER_PID ]] || return 0
+  kill -TERM "$SERVER_PID" 2>/dev/null || true
+  local i limit=$(( ${STOP_WAIT:-15} * 10 ))
+  for (( i = 0; i < limit; i++ )); do
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$SERVER_PID" 2>/dev/null; then
+    log "server $SERVER_PID ignored SIGTERM for ${STOP_WAIT:-15} s: killing it"
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+  fi
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+

@@ -1,0 +1,139 @@
+// One simulated browser tab: fetch a ticket over its own HTTP connection
+// (sockd and the bare server), open the WebSocket, subscribe to one topic,
+// then publish and receive. Everything runs on the load generator's single
+// io thread, so nothing here is locked.
+//
+//   idle -> ticket -> upgrade -> subscribing -> ready
+//     any step can go to failed (error, refusal, timeout, abort)
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+#include "loadgen/wire.hpp"
+
+namespace bench {
+
+using steady = std::chrono::steady_clock;
+
+/// Nanoseconds on the monotonic clock, the unit of every latency.
+inline int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+           steady::now().time_since_epoch())
+    .count();
+}
+
+struct target_config {
+  wire_kind kind = wire_kind::sockd;
+  boost::asio::ip::tcp::endpoint endpoint;
+  std::string host;            // Host header
+  std::string ws_path = "/sock";
+  bool ticket = true;          // fetch a ticket first (sockd, bare)
+};
+
+class client;
+
+/// Receives a client's events; implemented by the scenarios.
+class client_observer {
+public:
+  virtual ~client_observer() = default;
+  virtual void on_ready(client& c) = 0;
+  virtual void on_failed(client& c, const std::string& reason) = 0;
+  virtual void on_delivery(client& c, uint64_t seq, int64_t sent_ns) = 0;
+};
+
+class client : public std::enable_shared_from_this<client> {
+public:
+  enum class state { idle, ticket, upgrade, subscribing, ready, failed };
+
+  client(boost::asio::io_context& ioc, const target_config& target,
+         client_observer& observer, uint32_t index, std::string topic,
+         std::string token);
+
+  /// Starts connecting; the observer hears on_ready or on_failed.
+  void start(std::chrono::milliseconds timeout);
+
+  /// Queues a benchmark message to the client's topic; ready clients only.
+  void publish(uint64_t seq, int64_t sent_ns);
+
+  /// Fails the client with `reason` if its connect deadline has passed.
+  void check_deadline(steady::time_point now);
+
+  /// Drops the connection at once (RST, like a lost network), silently.
+  void abort();
+
+  state current() const { return state_; }
+  uint32_t index() const { return index_; }
+  const std::string& topic() const { return topic_; }
+  steady::time_point started() const { return started_; }
+
+  // Per-scenario bookkeeping, owned by the scenario.
+  uint64_t last_seq = 0;
+  uint64_t unique = 0;
+  uint64_t error_frames = 0; // ERROR frames after the subscription
+
+  /// Whether the client was subscribed when it failed.
+  bool was_ready() const { return was_ready_; }
+
+private:
+  using http_response
+    = boost::beast::http::response<boost::beast::http::string_body>;
+
+  void fetch_ticket();
+  void on_ticket_connect(boost::beast::error_code ec);
+  void on_ticket_read(boost::beast::error_code ec);
+  void open_socket();
+  void on_connect(boost::beast::error_code ec);
+  void on_upgrade_read(boost::beast::error_code ec);
+  void do_read();
+  void on_read(boost::beast::error_code ec, size_t n);
+  bool consume_frames(); // false: the client failed
+  bool on_message(std::string_view payload);
+  bool on_event(const wire_event& ev);
+  void queue_message(std::string_view payload);
+  void flush();
+  void on_write(boost::beast::error_code ec);
+  void fail(std::string reason);
+  void close_sockets();
+  uint32_t next_mask();
+
+  boost::asio::io_context& ioc_;
+  const target_config& target_;
+  client_observer& observer_;
+  uint32_t index_;
+  std::string topic_;
+  std::string token_;
+  state state_ = state::idle;
+  steady::time_point started_;
+  steady::time_point deadline_;
+  uint32_t rng_;
+
+  std::optional<boost::asio::ip::tcp::socket> ticket_socket_;
+  boost::asio::ip::tcp::socket socket_;
+  boost::beast::flat_buffer http_buffer_;
+  std::optional<boost::beast::http::request<boost::beast::http::empty_body>>
+    request_;
+  std::optional<boost::beast::http::response_parser<
+    boost::beast::http::string_body>>
+    parser_;
+  std::string ticket_;
+  std::string ws_key_;
+
+  boost::beast::flat_buffer in_;
+  std::string fragments_;
+  nats_wire::parser nats_;
+  std::string pending_; // frames waiting for the write in flight
+  std::string writing_; // frames of the write in flight
+  bool write_in_flight_ = false;
+  bool was_ready_ = false;
+};
+
+} // namespace bench

@@ -1,0 +1,175 @@
+// sockd_loadgen: drives one scenario against one server and prints one JSON
+// line of results. ONE io thread; all traffic to loopback.
+//
+//   sockd_loadgen --scenario=fanout|rooms|conns|storm --target=sockd|nats
+//                 --port=N [--label=NAME] [--jwt_secret=S] [--users=64]
+//                 [--server_pid=PID] [--db_pid=PID] [scenario knobs...]
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <functional>
+#include <map>
+#include <string>
+
+#include <sys/resource.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <nlohmann/json.hpp>
+
+#include "auth/jwt.hpp"
+#include "loadgen/scenario.hpp"
+
+namespace {
+
+namespace net = boost::asio;
+
+[[noreturn]] void usage(const std::string& why) {
+  std::fprintf(
+    stderr,
+    "sockd_loadgen: %s\n"
+    "usage: sockd_loadgen --scenario=fanout|rooms|conns|storm\n"
+    "  --target=sockd|nats   dialect (the bare server speaks sockd's)\n"
+    "  --port=N [--host=127.0.0.1]  loopback only\n"
+    "  --label=NAME          server name in the results\n"
+    "  --jwt_secret=S --users=N   HS256 tokens for users bench-0..N-1\n"
+    "  --server_pid=PID --db_pid=PID   processes whose CPU/RSS to read\n"
+    "  --warmup=S --duration=S --deadline=S --concurrency=N\n"
+    "  --connect_timeout=S   per client: ticket + upgrade + subscribe\n"
+    "  --subscribers=N --window=N          (fanout)\n"
+    "  --topics=N --per_topic=N --rate=R   (rooms)\n"
+    "  --conns=N                           (conns)\n"
+    "  --clients=N                         (storm)\n",
+    why.c_str());
+  std::exit(2);
+}
+
+double number(const std::string& key, const std::string& value, double lo,
+              double hi) {
+  char* end = nullptr;
+  auto n = std::strtod(value.c_str(), &end);
+  if (value.empty() || *end != '\0' || !(n >= lo && n <= hi))
+    usage("bad value for --" + key + ": " + value);
+  return n;
+}
+
+void raise_file_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  bench::run_config cfg;
+  std::map<std::string, std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto eq = arg.find('=');
+    if (arg.rfind("--", 0) != 0 || eq == std::string::npos)
+      usage("bad argument: " + arg);
+    args[arg.substr(2, eq - 2)] = arg.substr(eq + 1);
+  }
+  std::string host = "127.0.0.1";
+  std::string target = "sockd";
+  std::string secret;
+  int port = 0;
+  size_t users = 64;
+  using setter = std::function<void(const std::string&, const std::string&)>;
+  auto size = [](size_t& field, double hi) -> setter {
+    return [&field, hi](const std::string& k, const std::string& v) {
+      field = static_cast<size_t>(number(k, v, 1, hi));
+    };
+  };
+  auto real = [](double& field, double lo, double hi) -> setter {
+    return [&field, lo, hi](const std::string& k, const std::string& v) {
+      field = number(k, v, lo, hi);
+    };
+  };
+  std::map<std::string, setter> setters{
+    {"scenario", [&](auto&, auto& v) { cfg.scenario = v; }},
+    {"target", [&](auto&, auto& v) { target = v; }},
+    {"host", [&](auto&, auto& v) { host = v; }},
+    {"port",
+     [&](auto& k, auto& v) {
+       port = static_cast<int>(number(k, v, 1, 65535));
+     }},
+    {"label", [&](auto&, auto& v) { cfg.label = v; }},
+    {"jwt_secret", [&](auto&, auto& v) { secret = v; }},
+    {"users", size(users, 1e5)},
+    {"server_pid",
+     [&](auto& k, auto& v) {
+       cfg.server_pid = static_cast<int>(number(k, v, 1, 1e9));
+     }},
+    {"db_pid",
+     [&](auto& k, auto& v) {
+       cfg.db_pid = static_cast<int>(number(k, v, 1, 1e9));
+     }},
+    {"warmup", real(cfg.warmup_s, 0, 600)},
+    {"duration", real(cfg.duration_s, 0.1, 600)},
+    {"deadline", real(cfg.deadline_s, 1, 3600)},
+    {"concurrency", size(cfg.concurrency, 1e5)},
+    {"subscribers", size(cfg.subscribers, 1e5)},
+    {"window", size(cfg.window, 1000)},
+    {"topics", size(cfg.topics, 1e5)},
+    {"per_topic", size(cfg.per_topic, 1000)},
+    {"rate", real(cfg.rate, 1, 1e7)},
+    {"conns", size(cfg.conns, 1e6)},
+    {"clients", size(cfg.storm_clients, 1e6)},
+    {"connect_timeout",
+     [&](auto& k, auto& v) {
+       cfg.connect_timeout = std::chrono::milliseconds(
+         static_cast<int64_t>(number(k, v, 0.1, 3600) * 1000));
+     }},
+  };
+  for (auto& [k, v] : args) {
+    auto i = setters.find(k);
+    if (i == setters.end())
+      usage("unknown option --" + k);
+    i->second(k, v);
+  }
+  if (port == 0)
+    usage("--port is required");
+  boost::system::error_code ec;
+  auto addr = net::ip::make_address(host, ec);
+  // This tool only ever loads servers on this machine.
+  if (ec || !addr.is_loopback())
+    usage("--host must be a loopback address");
+  if (target == "sockd") {
+    cfg.target.kind = bench::wire_kind::sockd;
+    cfg.target.ws_path = "/sock";
+    cfg.target.ticket = true;
+    if (secret.empty())
+      usage("--jwt_secret is required for --target=sockd");
+  } else if (target == "nats") {
+    cfg.target.kind = bench::wire_kind::nats;
+    cfg.target.ws_path = "/";
+    cfg.target.ticket = false;
+  } else {
+    usage("--target is sockd or nats");
+  }
+  if (cfg.label.empty())
+    cfg.label = target;
+  cfg.target.endpoint = {addr, static_cast<unsigned short>(port)};
+  cfg.target.host = host + ":" + std::to_string(port);
+  if (!secret.empty()) {
+    auto now = static_cast<int64_t>(std::time(nullptr));
+    for (size_t u = 0; u < users; ++u)
+      cfg.tokens.push_back(sockd::sign_hs256(
+        secret, {{"sub", "bench-" + std::to_string(u)},
+                 {"iat", now},
+                 {"exp", now + 3600}}));
+  }
+  raise_file_limit();
+  net::io_context ioc{1};
+  auto sc = bench::make_scenario(ioc, cfg);
+  if (!sc)
+    usage("unknown --scenario: " + cfg.scenario);
+  auto result = sc->run();
+  std::printf("%s\n", result.dump().c_str());
+  std::fflush(stdout);
+  return 0;
+}

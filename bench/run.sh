@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Issue 6's benchmark in one command: builds Release into build-bench/,
+# installs nats-server if missing, starts a throwaway PostgreSQL (as the
+# postgres user, on a free loopback port), then for each round and each
+# scenario starts every server afresh and drives it with sockd_loadgen,
+# peers interleaved (sockd nats bare sockd nats bare ...). Prints the table
+# and writes it, with the raw results, under build-bench/results/.
+#
+#   bench/run.sh                      # everything, 3 rounds
+#   ROUNDS=1 SCENARIOS="fanout" bench/run.sh
+#
+# Knobs (environment): ROUNDS, SCENARIOS, PEERS, NAIVE_SCENARIOS (scenarios
+# that also run the bare server in one-write-per-message mode), BUILD_DIR,
+# RESULTS_DIR, JOBS, SKIP_BUILD=1, FANOUT_SUBSCRIBERS, ROOMS_RATE,
+# CONNS, STORM_CLIENTS, DURATION.
+# All traffic stays on 127.0.0.1; every wait below is bounded.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD_DIR:-$ROOT/build-bench}
+OUT=${RESULTS_DIR:-$BUILD/results}
+ROUNDS=${ROUNDS:-3}
+SCENARIOS=${SCENARIOS:-"fanout rooms conns storm"}
+PEERS=${PEERS:-"sockd nats bare"}
+NAIVE_SCENARIOS=${NAIVE_SCENARIOS:-"fanout"}
+JOBS=${JOBS:-2}
+DURATION=${DURATION:-5}
+FANOUT_SUBSCRIBERS=${FANOUT_SUBSCRIBERS:-1000}
+ROOMS_RATE=${ROOMS_RATE:-10000}
+CONNS=${CONNS:-18000}
+STORM_CLIENTS=${STORM_CLIENTS:-5000}
+
+# --- build -----------------------------------------------------------------
+if [[ ${SKIP_BUILD:-0} != 1 ]]; then
+  echo "[bench] building Release into $BUILD (-j$JOBS)" >&2
+  # -g only adds symbols (for bench/profile.sh); the code is Release's.
+  mkdir -p "$BUILD"
+  if ! { cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSOCKD_BENCH=ON \
+           -DCMAKE_CXX_FLAGS="-g" \
+         && cmake --build "$BUILD" -j"$JOBS" --target sockd sockd_loadgen \
+              bare_beast_server; } >"$BUILD/bench-build.log" 2>&1; then
+    grep -v -e 'pragma message' -e BOOST_PRAGMA "$BUILD/bench-build.log" \
+      | tail -30 >&2
+    echo "[bench] build failed; full log: $BUILD/bench-build.log" >&2
+    exit 1
+  fi
+fi
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+
+scenario_args() {
+  case $1 in
+    fanout) echo "--subscribers=$FANOUT_SUBSCRIBERS --window=32 --warmup=1 --duration=$DURATION --deadline=90" ;;
+    rooms)  echo "--topics=1000 --per_topic=4 --rate=$ROOMS_RATE --warmup=1 --duration=$DURATION --deadline=90" ;;
+    conns)  echo "--conns=$CONNS --concurrency=500 --deadline=150" ;;
+    storm)  echo "--clients=$STORM_CLIENTS --concurrency=500 --deadline=90" ;;
+    *) die "unknown scenario $1" ;;
+  esac
+}
+
+# --- the runs ----------------------------------------------------------------
+mkdir -p "$OUT"
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RAW=$OUT/results-$STAMP.jsonl
+TABLE=$OUT/results-$STAMP.md
+: >"$RAW"
+{
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
+       "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
+  echo "nats-server: $("$NATS" --version 2>&1 | head -1)"
+  echo "compiler: $(c++ --version | head -1)"
+  # The tree moves fast: name the exact sources that were measured.
+  echo "sources: $(cd "$ROOT" && find actors app auth config db net protocol \
+    support -name '*.[ch]pp' -print0 | sort -z | xargs -0 cat | sha256sum \
+    | cut -c1-16) (sha256 of the server's sources), $(date -u +%FT%TZ)"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} >"$WORK/machine.txt"
+cat "$WORK/machine.txt" >&2
+
+for (( round = 1; round <= ROUNDS; round++ )); do
+  for scenario in $SCENARIOS; do
+    peers=$PEERS
+    [[ " $NAIVE_SCENARIOS " == *" $scenario "* ]] && peers="$peers bare-naive"
+    for peer in $peers; do
+      wait_quiet
+      start_server "$peer"
+      log "round $round/$ROUNDS: $scenario against $peer (pid $SERVER_PID, port $PORT)"
+      db_arg=""
+      [[ $peer == sockd ]] && db_arg="--db_pid=$PG_PID"
+      # shellcheck disable=SC2046
+      line=$(timeout 300 "$LOADGEN" --scenario="$scenario" --target="$TARGET" \
+               --label="$peer" --port="$PORT" --jwt_secret="$SECRET" \
+               --users="$USERS" --server_pid="$SERVER_PID" $db_arg \
+               $(scenario_args "$scenario") 2>>"$WORK/loadgen.log") \
+        || line='{"server":"'$peer'","scenario":"'$scenario'","errors":{"loadgen_failed":1}}'
+      if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        log "$peer died during $scenario; its log ends with:"
+        tail -5 "$SERVER_LOG" >&2 || true
+        line=${line%\}}',"server_died":true}'
+      fi
+      stop_server
+      printf '%s\n' "${line%\}},\"round\":$round,\"load_avg\":\"$(cut -d' ' -f1 /proc/loadavg)\"}" >>"$RAW"
+      log "  $(tail -1 "$RAW" | cut -c1-200)"
+    done
+  done
+done
+
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/machine.txt"
+node "$ROOT/bench/summarize.mjs" "$RAW" "$WORK/machine.txt" | tee "$TABLE"
+log "raw results: $RAW"
+log "table: $TABLE"

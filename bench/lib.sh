@@ -25,7 +25,8 @@ done
 if ! command -v nats-server >/dev/null; then
   log "installing nats-server (Debian package)"
   apt-get install -y nats-server >/dev/null 2>&1 \
-    || { apt-get update >/dev/null && apt-get install -y nats-server >/dev/null; }
+    || { apt-get update >/dev/null \
+         && apt-get install -y nats-server >/dev/null; }
 fi
 NATS=$(command -v nats-server) || die "nats-server not installed"
 
@@ -39,7 +40,8 @@ cleanup() {
     kill -KILL "$SERVER_PID" 2>/dev/null || true
   fi
   if [[ -f $PG_DATA/postmaster.pid ]]; then
-    runuser -u postgres -- "${PG_BIN:-/usr/lib/postgresql/15/bin}/pg_ctl" -D "$PG_DATA" \
+    runuser -u postgres -- "${PG_BIN:-/usr/lib/postgresql/15/bin}/pg_ctl" \
+      -D "$PG_DATA" \
       -m immediate -t 20 stop >/dev/null 2>&1 || true
   fi
   rm -rf "$WORK"
@@ -67,7 +69,8 @@ wait_quiet() {
   while (( waited < limit )); do
     busy=$(cpu_busy_pct)
     (( busy < ${QUIET_BUSY:-15} )) && return 0
-    (( waited % 30 == 0 )) && log "machine is ${busy}% busy; waiting for it to calm down"
+    (( waited % 30 == 0 )) \
+      && log "machine is ${busy}% busy; waiting for it to calm down"
     waited=$((waited + 1))
   done
   log "machine still ${busy}% busy after ${limit} s; measuring anyway"
@@ -99,13 +102,14 @@ runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DATA" -A trust -U postgres \
 PG_PORT=""
 for attempt in 1 2 3; do
   PG_PORT=$(free_port)
+  pg_opts="-p $PG_PORT -c listen_addresses=127.0.0.1 -k $WORK/pg"
+  pg_opts+=" -c max_connections=200"
   if runuser -u postgres -- "$PG_BIN/pg_ctl" -w -t 30 -D "$PG_DATA" \
-      -l "$WORK/pg/postgres.log" \
-      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $WORK/pg -c max_connections=200" \
-      start >/dev/null; then
+      -l "$WORK/pg/postgres.log" -o "$pg_opts" start >/dev/null; then
     break
   fi
-  [[ $attempt == 3 ]] && die "PostgreSQL did not start: $(tail -5 "$WORK/pg/postgres.log")"
+  [[ $attempt == 3 ]] \
+    && die "PostgreSQL did not start: $(tail -5 "$WORK/pg/postgres.log")"
 done
 PG_PID=$(head -1 "$PG_DATA/postmaster.pid")
 PG_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
@@ -129,7 +133,8 @@ start_server() {
     sockd)
       TARGET=sockd
       # shellcheck disable=SC2086
-      ${SERVER_WRAPPER:-} "$SOCKD" --listen="127.0.0.1:$PORT" --jwt_secret="$SECRET" \
+      ${SERVER_WRAPPER:-} "$SOCKD" --listen="127.0.0.1:$PORT" \
+        --jwt_secret="$SECRET" \
         --database_url="$PG_URL" --schema="$SCHEMA" \
         --messages_per_second=1e6 --messages_burst=100000 \
         --max_connections=100000 --max_connections_per_user=100000 \

@@ -38,7 +38,7 @@ mkdir -p "$(dirname "$NAME")"
 if [[ $TOOL == callgrind ]]; then
   [[ $PEER == sockd || $PEER == bare || $PEER == bare-naive ]] \
     || { echo "callgrind runs sockd or the bare server only" >&2; exit 2; }
-  SERVER_WRAPPER="valgrind --tool=callgrind --collect-atstart=no"
+  SERVER_WRAPPER="valgrind --tool=callgrind --instr-atstart=no"
   SERVER_WRAPPER+=" --callgrind-out-file=$NAME.out"
   START_WAIT=120
   STOP_WAIT=120
@@ -50,7 +50,8 @@ source "$ROOT/bench/lib.sh"
 if [[ $TOOL == perf ]]; then
   case $SCENARIO in
     fanout) ARGS="--subscribers=1000 --window=32 --warmup=1 --duration=5" ;;
-    rooms)  ARGS="--topics=1000 --per_topic=4 --rate=10000 --warmup=1 --duration=5" ;;
+    rooms)  ARGS="--topics=1000 --per_topic=4 --rate=10000 --warmup=1"
+            ARGS+=" --duration=5" ;;
     conns)  ARGS="--conns=18000 --concurrency=500" ;;
     storm)  ARGS="--clients=5000 --concurrency=500" ;;
     *) die "unknown scenario $SCENARIO" ;;
@@ -60,7 +61,8 @@ else
   # Valgrind runs the server some 50 times slower: scale down.
   case $SCENARIO in
     fanout) ARGS="--subscribers=100 --window=32 --warmup=2 --duration=5" ;;
-    rooms)  ARGS="--topics=100 --per_topic=4 --rate=500 --warmup=2 --duration=5" ;;
+    rooms)  ARGS="--topics=100 --per_topic=4 --rate=500 --warmup=2"
+            ARGS+=" --duration=5" ;;
     conns)  ARGS="--conns=500 --concurrency=50" ;;
     storm)  ARGS="--clients=200 --concurrency=50" ;;
     *) die "unknown scenario $SCENARIO" ;;

@@ -35,8 +35,8 @@ if [[ ${SKIP_BUILD:-0} != 1 ]]; then
   echo "[bench] building Release into $BUILD (-j$JOBS)" >&2
   # -g only adds symbols (for bench/profile.sh); the code is Release's.
   mkdir -p "$BUILD"
-  if ! { cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSOCKD_BENCH=ON \
-           -DCMAKE_CXX_FLAGS="-g" \
+  if ! { cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+           -DSOCKD_BENCH=ON -DCMAKE_CXX_FLAGS="-g" \
          && cmake --build "$BUILD" -j"$JOBS" --target sockd sockd_loadgen \
               bare_beast_server; } >"$BUILD/bench-build.log" 2>&1; then
     grep -v -e 'pragma message' -e BOOST_PRAGMA "$BUILD/bench-build.log" \
@@ -50,8 +50,10 @@ source "$ROOT/bench/lib.sh"
 
 scenario_args() {
   case $1 in
-    fanout) echo "--subscribers=$FANOUT_SUBSCRIBERS --window=32 --warmup=1 --duration=$DURATION --deadline=90" ;;
-    rooms)  echo "--topics=1000 --per_topic=4 --rate=$ROOMS_RATE --warmup=1 --duration=$DURATION --deadline=90" ;;
+    fanout) echo "--subscribers=$FANOUT_SUBSCRIBERS --window=32 --warmup=1" \
+                 "--duration=$DURATION --deadline=90" ;;
+    rooms)  echo "--topics=1000 --per_topic=4 --rate=$ROOMS_RATE --warmup=1" \
+                 "--duration=$DURATION --deadline=90" ;;
     conns)  echo "--conns=$CONNS --concurrency=500 --deadline=150" ;;
     storm)  echo "--clients=$STORM_CLIENTS --concurrency=500 --deadline=90" ;;
     *) die "unknown scenario $1" ;;
@@ -65,8 +67,10 @@ RAW=$OUT/results-$STAMP.jsonl
 TABLE=$OUT/results-$STAMP.md
 : >"$RAW"
 {
-  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
-       "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
+  echo "machine: $(nproc) cores," \
+       "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
+       "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
+       "kernel $(uname -r)"
   echo "nats-server: $("$NATS" --version 2>&1 | head -1)"
   echo "compiler: $(c++ --version | head -1)"
   # The tree moves fast: name the exact sources that were measured.
@@ -84,7 +88,8 @@ for (( round = 1; round <= ROUNDS; round++ )); do
     for peer in $peers; do
       wait_quiet
       start_server "$peer"
-      log "round $round/$ROUNDS: $scenario against $peer (pid $SERVER_PID, port $PORT)"
+      log "round $round/$ROUNDS: $scenario against $peer" \
+          "(pid $SERVER_PID, port $PORT)"
       db_arg=""
       [[ $peer == sockd ]] && db_arg="--db_pid=$PG_PID"
       # shellcheck disable=SC2046
@@ -92,20 +97,23 @@ for (( round = 1; round <= ROUNDS; round++ )); do
                --label="$peer" --port="$PORT" --jwt_secret="$SECRET" \
                --users="$USERS" --server_pid="$SERVER_PID" $db_arg \
                $(scenario_args "$scenario") 2>>"$WORK/loadgen.log") \
-        || line='{"server":"'$peer'","scenario":"'$scenario'","errors":{"loadgen_failed":1}}'
+        || line='{"server":"'$peer'","scenario":"'$scenario'",'\
+'"errors":{"loadgen_failed":1}}'
       if ! kill -0 "$SERVER_PID" 2>/dev/null; then
         log "$peer died during $scenario; its log ends with:"
         tail -5 "$SERVER_LOG" >&2 || true
         line=${line%\}}',"server_died":true}'
       fi
       stop_server
-      printf '%s\n' "${line%\}},\"round\":$round,\"load_avg\":\"$(cut -d' ' -f1 /proc/loadavg)\"}" >>"$RAW"
+      load=$(cut -d' ' -f1 /proc/loadavg)
+      printf '%s\n' "${line%\}},\"round\":$round,\"load_avg\":\"$load\"}" >>"$RAW"
       log "  $(tail -1 "$RAW" | cut -c1-200)"
     done
   done
 done
 
-echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/machine.txt"
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" \
+  >>"$WORK/machine.txt"
 node "$ROOT/bench/summarize.mjs" "$RAW" "$WORK/machine.txt" | tee "$TABLE"
 log "raw results: $RAW"
 log "table: $TABLE"

@@ -2,6 +2,9 @@
 
 #include <array>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 #include <openssl/evp.h>
@@ -55,6 +58,31 @@ std::string describe(const char* step, const beast::error_code& ec) {
   else
     what = ec.message();
   return std::string{step} + ":" + what;
+}
+
+// Opens `socket` on one of 64 loopback source addresses (127.0.0.2-65)
+// when the target is IPv4 loopback. With thousands of connections to one
+// address and port, the kernel's search for a free ephemeral port
+// (__inet_hash_connect) otherwise dominates the load generator's CPU;
+// spread over 64 sources, each port space stays sparse.
+void open_spread(tcp::socket& socket, const tcp::endpoint& target,
+                 uint32_t index) {
+  beast::error_code ec;
+  if (!target.address().is_v4() || !target.address().is_loopback())
+    return;
+  socket.open(tcp::v4(), ec);
+  if (ec)
+    return;
+  int one = 1;
+  ::setsockopt(socket.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT,
+               &one, sizeof(one));
+  auto source = net::ip::make_address_v4((127u << 24) | (2 + index % 64));
+  socket.bind({source, 0}, ec);
+  if (ec) {
+    // Fall back to the kernel's choice of source.
+    beast::error_code ignored;
+    socket.close(ignored);
+  }
 }
 
 void drop(tcp::socket& socket) {
@@ -119,6 +147,7 @@ void client::check_deadline(steady::time_point now) {
 void client::fetch_ticket() {
   state_ = state::ticket;
   ticket_socket_.emplace(ioc_);
+  open_spread(*ticket_socket_, target_.endpoint, index_);
   auto self = shared_from_this();
   ticket_socket_->async_connect(target_.endpoint,
                                 [self](beast::error_code ec) {
@@ -179,6 +208,7 @@ void client::on_ticket_read(beast::error_code ec) {
 
 void client::open_socket() {
   state_ = state::upgrade;
+  open_spread(socket_, target_.endpoint, index_);
   auto self = shared_from_this();
   socket_.async_connect(target_.endpoint, [self](beast::error_code ec) {
     self->on_connect(ec);

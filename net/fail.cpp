@@ -9,7 +9,8 @@ namespace sockd::net {
 bool expected_error(const beast::error_code& ec) {
   return ec == asio::error::operation_aborted
          || ec == websocket::error::closed || ec == http::error::end_of_stream
-         || ec == asio::error::eof;
+         || ec == asio::error::eof || ec == asio::error::connection_reset
+         || ec == asio::error::broken_pipe;
 }
 
 void fail(const beast::error_code& ec, std::string_view what) {

@@ -8,7 +8,8 @@
 namespace sockd::net {
 
 /// True for the errors every socket ends with sooner or later: cancelled
-/// operations, an orderly WebSocket close, end of stream.
+/// operations, an orderly WebSocket close, end of stream, a peer that
+/// reset the connection or left while we wrote.
 bool expected_error(const beast::error_code& ec);
 
 /// Logs `ec` as a socket error of operation `what`, unless it is expected.

@@ -129,8 +129,12 @@ void http_session::on_grant(upgrade_grant grant,
     return; // the grant's slot is released with it
   }
   stream_.expires_never();
-  auto ws = std::make_shared<websocket_session>(
-    stream_.release_socket(), state_, std::move(grant), peer_);
+  // A client may not send frames before our 101, but whatever it did send
+  // is the WebSocket session's to judge.
+  auto early = beast::buffers_to_string(buffer_.data());
+  auto ws = std::make_shared<websocket_session>(stream_.release_socket(),
+                                                state_, std::move(grant),
+                                                early);
   ws->run(std::move(*req));
 }
 

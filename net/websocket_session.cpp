@@ -1,7 +1,12 @@
 #include "net/websocket_session.hpp"
 
+#include <sys/socket.h>
+
+#include <array>
+#include <cerrno>
 #include <chrono>
 
+#include <boost/asio/bind_allocator.hpp>
 #include <caf/send.hpp>
 
 #include "net/fail.hpp"
@@ -18,23 +23,56 @@ constexpr auto handshake_timeout = std::chrono::seconds(10);
 // How long an orderly close may take before the socket is cut.
 constexpr auto linger_time = std::chrono::seconds(5);
 
-// RFC 6455: a close reason fits a 125-byte control frame with the code.
-constexpr size_t max_reason = 123;
+// Reads go through one buffer per I/O thread: an idle socket holds none.
+constexpr size_t read_chunk = 16 * 1024;
 
-constexpr uint16_t close_unsupported = 1003;
-constexpr uint16_t close_policy = 1008;
-constexpr uint16_t close_going_away = 1001;
+// Per turn on the strand, at most this many reads and this many gathered
+// writes; then the session yields to the other sockets.
+constexpr int max_reads_per_turn = 8;
+constexpr int max_writes_per_turn = 8;
+
+// iovecs per sendmsg (Linux takes up to 1024).
+constexpr size_t max_iov = 256;
+
+// Headers and payloads shorter than this are copied into one contiguous
+// run per sendmsg (the kernel pays per iovec); larger payloads are sent
+// from the shared frame itself. See docs/performance.md.
+constexpr size_t copy_below = 512;
+
+// Where those copies go: per I/O thread, needed only during the sendmsg.
+constexpr size_t write_scratch_size = 64 * 1024;
+
+// A busy socket reuses its batch vector up to this many frames; an idle one
+// keeps none.
+constexpr size_t busy_capacity = 1024;
+
+std::array<char, read_chunk>& read_buffer() {
+  thread_local std::array<char, read_chunk> buffer;
+  return buffer;
+}
+
+std::array<char, write_scratch_size>& write_scratch() {
+  thread_local std::array<char, write_scratch_size> buffer;
+  return buffer;
+}
+
+bool would_block(const beast::error_code& ec) {
+  return ec == asio::error::would_block || ec == asio::error::try_again;
+}
 
 } // namespace
 
 websocket_session::websocket_session(tcp::socket&& socket,
                                      std::shared_ptr<server_state> st,
-                                     upgrade_grant grant, std::string peer)
-  : ws_(std::move(socket)),
+                                     upgrade_grant grant,
+                                     std::string_view early)
+  : socket_(std::move(socket)),
     state_(std::move(st)),
     grant_(std::move(grant)),
-    peer_(std::move(peer)) {
-  // nop
+    reader_(static_cast<uint64_t>(state_->svc.opts.max_frame_bytes)),
+    outbox_(static_cast<size_t>(state_->svc.opts.max_queued_bytes)) {
+  // Parsed once the handshake is done.
+  reader_.append(early.data(), early.size());
 }
 
 websocket_session::~websocket_session() {
@@ -43,44 +81,40 @@ websocket_session::~websocket_session() {
 
 void websocket_session::run(request req) {
   id_ = state_->sessions.add(weak_from_this());
-  configure();
-  ws_.async_accept(req, beast::bind_front_handler(
-                          &websocket_session::on_accept, shared_from_this()));
-}
-
-void websocket_session::configure() {
+  handshake_ = std::make_unique<websocket::stream<tcp::socket&>>(socket_);
+  auto& ws = *handshake_;
   websocket::stream_base::timeout timeouts;
   timeouts.handshake_timeout = handshake_timeout;
-  // The connection actor runs the keepalive (PING frames, ping_timeout).
   timeouts.idle_timeout = websocket::stream_base::none();
   timeouts.keep_alive_pings = false;
-  ws_.set_option(timeouts);
-  websocket::permessage_deflate deflate;
-  deflate.server_enable = false;
-  deflate.client_enable = false;
-  ws_.set_option(deflate);
-  ws_.set_option(websocket::stream_base::decorator(
+  ws.set_option(timeouts);
+  ws.set_option(websocket::stream_base::decorator(
     [](websocket::response_type& res) {
       res.set(http::field::server, "sockd");
     }));
-  auto max_frame = state_->svc.opts.max_frame_bytes;
-  ws_.read_message_max(static_cast<std::size_t>(max_frame));
-  ws_.auto_fragment(false);
-  ws_.text(true);
-  // Pongs (and pings) are signs of life for the keepalive.
-  ws_.control_callback([this](websocket::frame_type kind, std::string_view) {
-    if (kind != websocket::frame_type::close && conn_)
-      caf::anon_send(conn_, alive_atom::value);
-  });
+  ws.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept,
+                                                 shared_from_this()));
 }
 
 void websocket_session::on_accept(beast::error_code ec) {
+  // The handshake is Beast's last job here; its stream (and buffers) go.
+  handshake_.reset();
   if (ec) {
     fail(ec, "websocket accept");
     finish();
     return;
   }
+  beast::error_code ignored;
+  socket_.non_blocking(true, ignored);
   open_ = true;
+  start_connection();
+  if (state_->stopping)
+    on_close_request(ws::close_code::going_away, "going away");
+  handle_events(); // bytes that came with the upgrade request, if any
+  do_read();
+}
+
+void websocket_session::start_connection() {
   auto& opts = state_->svc.opts;
   connection_config cfg;
   cfg.sub = grant_.sub;
@@ -93,44 +127,230 @@ void websocket_session::on_accept(beast::error_code ec) {
   cfg.ping_interval = std::chrono::seconds(opts.ping_interval);
   cfg.ping_timeout = std::chrono::seconds(opts.ping_timeout);
   conn_ = spawn_connection(*state_->svc.sys, std::move(cfg));
-  if (state_->stopping)
-    on_close_request(close_going_away, "going away");
-  do_read();
 }
+
+// -- reading ------------------------------------------------------------------
 
 void websocket_session::do_read() {
-  ws_.async_read(buffer_, beast::bind_front_handler(
-                            &websocket_session::on_read, shared_from_this()));
+  if (!socket_.is_open()) {
+    finish();
+    return;
+  }
+  // Waiting for readability needs no buffer: idle sockets hold none. The
+  // wait is allocated at its own size, not in a recycled block that may be
+  // three times larger and would stay with the idle socket.
+  socket_.async_wait(tcp::socket::wait_read,
+                     asio::bind_allocator(
+                       std::allocator<char>{},
+                       beast::bind_front_handler(
+                         &websocket_session::on_readable, shared_from_this())));
 }
 
-void websocket_session::on_read(beast::error_code ec, std::size_t) {
-  if (ec) {
+void websocket_session::on_readable(beast::error_code ec) {
+  if (ec || finished_) {
     fail(ec, "websocket read (connection " + grant_.cid + ")");
     finish();
     return;
   }
-  // Frames that cross our close frame are dropped.
-  if (!closing_ && ws_.got_text())
-    caf::anon_send(conn_, frame_atom::value,
-                   beast::buffers_to_string(buffer_.data()));
-  else if (!closing_)
-    on_close_request(close_unsupported, "binary frames are not supported");
-  // Idle sockets keep no read buffer around.
-  buffer_.clear();
-  buffer_.shrink_to_fit();
-  do_read();
+  auto& buf = read_buffer();
+  for (int i = 0; i < max_reads_per_turn; ++i) {
+    if (!socket_.is_open()) { // cut while handling the last bytes
+      finish();
+      return;
+    }
+    auto n = socket_.read_some(asio::buffer(buf), ec);
+    if (would_block(ec)) {
+      do_read();
+      return;
+    }
+    if (ec) {
+      fail(ec, "websocket read (connection " + grant_.cid + ")");
+      finish();
+      return;
+    }
+    reader_.append(buf.data(), n);
+    handle_events();
+  }
+  // More may be waiting; the other sockets get their turn first.
+  asio::post(socket_.get_executor(),
+             beast::bind_front_handler(&websocket_session::on_readable,
+                                       shared_from_this(),
+                                       beast::error_code{}));
 }
 
+void websocket_session::handle_events() {
+  using kind = ws::reader::kind;
+  for (;;) {
+    auto ev = reader_.next();
+    switch (ev.what) {
+      case kind::none:
+        return;
+      case kind::text:
+        // Frames that cross our close frame are dropped.
+        if (!closing_)
+          caf::anon_send(conn_, frame_atom::value, std::move(ev.payload));
+        break;
+      case kind::binary:
+        on_close_request(ws::close_code::unsupported,
+                         "binary frames are not supported");
+        break;
+      case kind::ping:
+        queue_control(ws::opcode::pong, std::move(ev.payload));
+        caf::anon_send(conn_, alive_atom::value);
+        break;
+      case kind::pong:
+        // A sign of life for the keepalive.
+        caf::anon_send(conn_, alive_atom::value);
+        break;
+      case kind::close:
+        on_peer_close(ev.code);
+        return;
+      case kind::error:
+        log_info("websocket protocol error: " + ev.payload + " connection="
+                 + grant_.cid + "; closing " + std::to_string(ev.code));
+        failed_ = true;
+        on_close_request(ev.code, std::move(ev.payload));
+        if (close_sent_)
+          shutdown_send();
+        return;
+    }
+  }
+}
+
+void websocket_session::on_peer_close(uint16_t code) {
+  close_received_ = true;
+  if (closing_) {
+    // Ours is queued or out already; the handshake is complete once it is.
+    if (close_sent_)
+      shutdown_send();
+    return;
+  }
+  // The peer leaves: its backlog is moot. Echo its code (RFC 6455 5.5.1).
+  closing_ = true;
+  start_linger();
+  outbox_.shut_data(true);
+  auto answer = code == ws::close_code::no_status ? ws::close_code::normal
+                                                  : code;
+  queue_control(ws::opcode::close, ws::close_payload(answer, {}));
+}
+
+// -- writing ------------------------------------------------------------------
+
 void websocket_session::send(frame_ptr frame) {
-  asio::post(ws_.get_executor(),
-             [weak = weak_from_this(), frame = std::move(frame)]() mutable {
-               if (auto self = weak.lock())
-                 self->on_send(std::move(frame));
-             });
+  if (!frame)
+    return;
+  switch (outbox_.push(data_frame(std::move(frame)))) {
+    case outbox::push_result::schedule:
+      asio::post(socket_.get_executor(),
+                 beast::bind_front_handler(&websocket_session::do_write,
+                                           shared_from_this()));
+      break;
+    case outbox::push_result::overflow:
+      asio::post(socket_.get_executor(),
+                 beast::bind_front_handler(
+                   &websocket_session::on_slow_consumer, shared_from_this()));
+      break;
+    default:
+      break;
+  }
+}
+
+void websocket_session::queue_control(ws::opcode op, std::string payload) {
+  // Nothing follows our close frame.
+  if (finished_ || (closing_ && op != ws::opcode::close))
+    return;
+  auto res = outbox_.push_control(control_frame(op, std::move(payload)));
+  if (res == outbox::push_result::schedule)
+    do_write();
+}
+
+void websocket_session::do_write() {
+  if (writing_ || !socket_.is_open())
+    return;
+  for (int i = 0; i < max_writes_per_turn; ++i) {
+    if (batch_.empty() && !outbox_.take(batch_)) {
+      batch_.clear(outbox::idle_capacity);
+      return; // idle: the next push schedules a flush
+    }
+    if (!write_batch())
+      return;
+    on_batch_written();
+  }
+  // Still armed: pushes do not post, so this turn's successor must.
+  asio::post(socket_.get_executor(),
+             beast::bind_front_handler(&websocket_session::do_write,
+                                       shared_from_this()));
+}
+
+bool websocket_session::write_batch() {
+  std::array<iovec, max_iov> iov;
+  auto& scratch = write_scratch();
+  while (!batch_.written()) {
+    msghdr msg{};
+    msg.msg_iov = iov.data();
+    msg.msg_iovlen = batch_.fill(iov.data(), iov.size(), scratch.data(),
+                                 scratch.size(), copy_below);
+    auto n = ::sendmsg(socket_.native_handle(), &msg, MSG_NOSIGNAL);
+    if (n >= 0) {
+      batch_.advance(static_cast<size_t>(n));
+      continue;
+    }
+    if (errno == EINTR)
+      continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      writing_ = true;
+      socket_.async_wait(
+        tcp::socket::wait_write,
+        beast::bind_front_handler(&websocket_session::on_writable,
+                                  shared_from_this()));
+      return false;
+    }
+    beast::error_code ec{errno, boost::system::system_category()};
+    fail(ec, "websocket write (connection " + grant_.cid + ")");
+    batch_.clear(0);
+    outbox_.written();
+    outbox_.shut();
+    cut(); // the read side ends the session
+    return false;
+  }
+  return true;
+}
+
+void websocket_session::on_writable(beast::error_code ec) {
+  writing_ = false;
+  if (ec || !socket_.is_open()) {
+    batch_.clear(0);
+    outbox_.written();
+    return; // cut: the read side ends the session
+  }
+  if (write_batch()) {
+    on_batch_written();
+    do_write();
+  }
+}
+
+void websocket_session::on_batch_written() {
+  auto had_close = batch_.ends_with_close();
+  batch_.clear(busy_capacity);
+  outbox_.written();
+  if (!had_close)
+    return;
+  close_sent_ = true;
+  if (close_received_ || failed_)
+    shutdown_send();
+}
+
+// -- closing ------------------------------------------------------------------
+
+void websocket_session::on_slow_consumer() {
+  log_warn("slow consumer: connection=" + grant_.cid + " user=" + grant_.sub
+           + " queued over " + std::to_string(state_->svc.opts.max_queued_bytes)
+           + " bytes; closing 1008");
+  on_close_request(ws::close_code::policy, "slow consumer");
 }
 
 void websocket_session::close(uint16_t code, std::string reason) {
-  asio::post(ws_.get_executor(),
+  asio::post(socket_.get_executor(),
              [weak = weak_from_this(), code,
               reason = std::move(reason)]() mutable {
                if (auto self = weak.lock())
@@ -139,57 +359,12 @@ void websocket_session::close(uint16_t code, std::string reason) {
 }
 
 void websocket_session::stop(bool force) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), force] {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), force] {
     if (force)
       self->cut();
     else
-      self->on_close_request(close_going_away, "going away");
+      self->on_close_request(ws::close_code::going_away, "going away");
   });
-}
-
-void websocket_session::on_send(frame_ptr frame) {
-  if (closing_ || finished_ || !open_ || !frame)
-    return;
-  auto limit = static_cast<std::size_t>(state_->svc.opts.max_queued_bytes);
-  // One frame always fits; more than `limit` bytes waiting means the peer
-  // does not keep up, and it must not cost unbounded memory.
-  if (!queue_.empty() && queue_.bytes() + frame->size() > limit) {
-    log_warn("slow consumer: connection=" + grant_.cid + " user="
-             + grant_.sub + " queued=" + std::to_string(queue_.bytes())
-             + " bytes; closing 1008");
-    on_close_request(close_policy, "slow consumer");
-    return;
-  }
-  queue_.push(std::move(frame));
-  if (!writing_)
-    do_write();
-}
-
-void websocket_session::do_write() {
-  writing_ = true;
-  ws_.async_write(asio::buffer(*queue_.front()),
-                  beast::bind_front_handler(&websocket_session::on_write,
-                                            shared_from_this()));
-}
-
-void websocket_session::on_write(beast::error_code ec, std::size_t) {
-  writing_ = false;
-  if (ec) {
-    fail(ec, "websocket write (connection " + grant_.cid + ")");
-    queue_.drop(false);
-    cut();
-    return;
-  }
-  queue_.pop();
-  if (!queue_.empty() && !finished_) {
-    do_write();
-    return;
-  }
-  if (close_after_drain_) {
-    auto [code, reason] = std::move(*close_after_drain_);
-    close_after_drain_.reset();
-    do_close(code, reason);
-  }
 }
 
 void websocket_session::on_close_request(uint16_t code, std::string reason) {
@@ -202,34 +377,21 @@ void websocket_session::on_close_request(uint16_t code, std::string reason) {
   }
   // Whatever the close waits for (a stalled write, the peer's answer), it
   // does not wait longer than this.
-  linger_.emplace(ws_.get_executor());
+  start_linger();
+  auto slow = code == ws::close_code::policy;
+  outbox_.shut_data(slow);
+  if (slow)
+    batch_.drop_unstarted();
+  queue_control(ws::opcode::close, ws::close_payload(code, reason));
+}
+
+void websocket_session::start_linger() {
+  if (linger_)
+    return;
+  linger_ = std::make_unique<asio::steady_timer>(socket_.get_executor());
   linger_->expires_after(linger_time);
   linger_->async_wait(beast::bind_front_handler(&websocket_session::on_linger,
                                                 shared_from_this()));
-  if (code == close_policy)
-    queue_.drop(writing_); // the frame being written must outlive its write
-  if (reason.size() > max_reason)
-    reason.resize(max_reason);
-  if (writing_ && code != close_policy)
-    close_after_drain_.emplace(code, std::move(reason));
-  else
-    do_close(code, reason);
-}
-
-void websocket_session::do_close(uint16_t code, const std::string& reason) {
-  // Not open: the peer's close (or a failure) is already under way and the
-  // pending read ends the session.
-  if (!ws_.is_open())
-    return;
-  websocket::close_reason why{code};
-  why.reason = reason;
-  ws_.async_close(why,
-                  beast::bind_front_handler(&websocket_session::on_close,
-                                            shared_from_this()));
-}
-
-void websocket_session::on_close(beast::error_code ec) {
-  fail(ec, "websocket close (connection " + grant_.cid + ")");
 }
 
 void websocket_session::on_linger(beast::error_code ec) {
@@ -238,11 +400,17 @@ void websocket_session::on_linger(beast::error_code ec) {
   cut();
 }
 
+void websocket_session::shutdown_send() {
+  beast::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+}
+
 void websocket_session::cut() {
-  beast::error_code ec;
-  auto& socket = ws_.next_layer();
-  socket.shutdown(tcp::socket::shutdown_both, ec);
-  socket.close(ec);
+  if (!socket_.is_open())
+    return;
+  beast::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
 }
 
 void websocket_session::finish() {
@@ -250,7 +418,7 @@ void websocket_session::finish() {
     return;
   finished_ = true;
   closing_ = true;
-  close_after_drain_.reset();
+  outbox_.shut();
   if (conn_)
     caf::anon_send(conn_, closed_atom::value);
   if (grant_.slot)
@@ -261,7 +429,7 @@ void websocket_session::finish() {
   }
   if (linger_)
     linger_->cancel();
-  queue_.drop(writing_);
+  cut();
 }
 
 } // namespace sockd::net

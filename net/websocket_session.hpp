@@ -1,29 +1,37 @@
-// One upgraded socket. It completes the handshake, spawns the connection
-// actor and forwards it the socket's text frames (pongs as `alive`); it
-// writes the actor's frames with one async_write in flight and a queue
-// bounded in bytes behind it.
+// One upgraded socket. Beast completes the handshake; from then on the
+// session frames the socket itself (net/ws_frame.hpp), so that every frame
+// queued while the socket was busy leaves in ONE gathered sendmsg, and a
+// busy topic costs one post to the strand per burst, not one per frame.
+// Reading is raw too (net/ws_reader.hpp): Beast must not answer pings
+// through a write path of its own. There is exactly one writer, the
+// outbox; pongs and the close frame queue there behind the data.
 //
 //   handshake --accept--> open --close(code)--> closing --read ends--> done
 //       |                  |  \--queue over limit: close 1008 at once
-//       \--fails-----------+--read error / peer close---------------> done
+//       |                  \--peer close: answer it-------^
+//       \--fails-----------+--read error / EOF---------------------> done
 //
-// `done` happens once: the actor gets `closed` and the admission slot is
-// released. A close that hangs (a peer that stopped reading) is cut after
-// a linger time.
+// Closing: our close frame goes out after the data queued before it (1008
+// drops that backlog); once both close frames have crossed, or after a
+// protocol error once ours is out, the send side is shut and the read side
+// waits for the peer's EOF. `done` happens once: the actor gets `closed`,
+// the admission slot is released, the socket is closed. A close that hangs
+// (a peer that stopped reading) is cut after a linger time.
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
-#include <utility>
+#include <string_view>
 
 #include "actors/connection.hpp"
 #include "actors/outbound.hpp"
 #include "net/beast.hpp"
-#include "net/frame_queue.hpp"
+#include "net/frame_batch.hpp"
+#include "net/outbox.hpp"
 #include "net/session_registry.hpp"
 #include "net/upgrade_gate.hpp"
+#include "net/ws_reader.hpp"
 
 namespace sockd::net {
 
@@ -33,8 +41,9 @@ class websocket_session
   : public stoppable,
     public std::enable_shared_from_this<websocket_session> {
 public:
+  /// `early` holds bytes the HTTP reader read past the upgrade request.
   websocket_session(tcp::socket&& socket, std::shared_ptr<server_state> st,
-                    upgrade_grant grant, std::string peer);
+                    upgrade_grant grant, std::string_view early);
   ~websocket_session() override;
 
   /// Completes the upgrade of `req`.
@@ -42,41 +51,51 @@ public:
 
   void stop(bool force) override;
 
-  /// Queues a frame; thread-safe (posts to the strand).
+  /// Queues a text frame; thread-safe. Posts to the strand only when the
+  /// socket had nothing queued.
   void send(frame_ptr frame);
 
   /// Closes after the queued frames (1008: at once); thread-safe.
   void close(uint16_t code, std::string reason);
 
 private:
-  void configure();
   void on_accept(beast::error_code ec);
+  void start_connection();
   void do_read();
-  void on_read(beast::error_code ec, std::size_t bytes);
-  void on_send(frame_ptr frame);
+  void on_readable(beast::error_code ec);
+  void handle_events();
+  void on_peer_close(uint16_t code);
+  void queue_control(ws::opcode op, std::string payload);
   void do_write();
-  void on_write(beast::error_code ec, std::size_t bytes);
+  bool write_batch(); // false: blocked or failed
+  void on_writable(beast::error_code ec);
+  void on_batch_written();
+  void on_slow_consumer();
   void on_close_request(uint16_t code, std::string reason);
-  void do_close(uint16_t code, const std::string& reason);
-  void on_close(beast::error_code ec);
+  void start_linger();
   void on_linger(beast::error_code ec);
+  void shutdown_send();
   void cut();
   void finish();
 
-  websocket::stream<tcp::socket> ws_;
+  // Members are few and small: 18,000 idle sockets should cost little.
+  tcp::socket socket_;
+  std::unique_ptr<websocket::stream<tcp::socket&>> handshake_;
   std::shared_ptr<server_state> state_;
   upgrade_grant grant_;
-  std::string peer_;
   connection_actor conn_;
-  beast::flat_buffer buffer_;
-  frame_queue queue_;
-  std::optional<asio::steady_timer> linger_;
-  std::optional<std::pair<uint16_t, std::string>> close_after_drain_;
+  ws::reader reader_;
+  outbox outbox_;     // thread-safe: frames waiting for the next write
+  frame_batch batch_; // the write under way
+  std::unique_ptr<asio::steady_timer> linger_; // only while closing
   uint64_t id_ = 0;
-  bool open_ = false;     // handshake done
-  bool writing_ = false;  // an async_write is in flight
-  bool closing_ = false;  // close requested: further sends are ignored
-  bool finished_ = false; // actor told, slot released
+  bool open_ = false;           // handshake done
+  bool writing_ = false;        // waiting for the socket to take more
+  bool closing_ = false;        // our close is queued: no more data
+  bool close_sent_ = false;     // our close frame is written
+  bool close_received_ = false; // the peer's close frame arrived
+  bool failed_ = false;         // the peer broke the protocol
+  bool finished_ = false;       // actor told, slot released
 };
 
 } // namespace sockd::net

@@ -9,6 +9,7 @@
 #include <boost/asio/bind_allocator.hpp>
 #include <caf/send.hpp>
 
+#include "net/exact_allocator.hpp"
 #include "net/fail.hpp"
 #include "net/server_state.hpp"
 #include "net/socket_outbound.hpp"
@@ -137,11 +138,10 @@ void websocket_session::do_read() {
     return;
   }
   // Waiting for readability needs no buffer: idle sockets hold none. The
-  // wait is allocated at its own size, not in a recycled block that may be
-  // three times larger and would stay with the idle socket.
+  // wait is allocated at its own size (net/exact_allocator.hpp).
   socket_.async_wait(tcp::socket::wait_read,
                      asio::bind_allocator(
-                       std::allocator<char>{},
+                       exact_allocator<void>{},
                        beast::bind_front_handler(
                          &websocket_session::on_readable, shared_from_this())));
 }
@@ -370,11 +370,15 @@ void websocket_session::stop(bool force) {
 void websocket_session::on_close_request(uint16_t code, std::string reason) {
   if (closing_ || finished_)
     return;
-  closing_ = true;
   if (!open_) {
-    cut(); // no orderly close before the handshake is done
+    // Only a stopping server asks this early, and on_accept checks for it:
+    // a client whose 101 is on its way still gets 1001, not a cut. A
+    // handshake that never ends is cut by its timeout or a forced stop.
+    if (!handshake_)
+      cut();
     return;
   }
+  closing_ = true;
   // Whatever the close waits for (a stalled write, the peer's answer), it
   // does not wait longer than this.
   start_linger();

@@ -30,7 +30,8 @@ using opened_atom = caf::atom_constant<caf::atom("opened")>;
 using store_atom = caf::atom_constant<caf::atom("store")>;
 using writers_atom = caf::atom_constant<caf::atom("writers")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
-// database, internal to db/: a worker writes its queued stores
+// a database worker writes its queued stores; a topic starts the socket
+// writes its broadcasts queued
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 
 } // namespace sockd

@@ -24,6 +24,20 @@ public:
   /// over its byte limit is closed as a slow consumer instead.
   virtual void send(frame_ptr frame) = 0;
 
+  /// Queues a frame without starting the socket's write. Returns true when
+  /// the socket was idle: the caller then owes it one flush(). A topic
+  /// queues a whole mailbox of broadcasts to every member before flushing,
+  /// so a burst leaves in one write per socket instead of one per message.
+  virtual bool queue(frame_ptr frame) {
+    send(std::move(frame));
+    return false;
+  }
+
+  /// Starts writing what queue() left waiting.
+  virtual void flush() {
+    // nop: the default queue() sent already
+  }
+
   /// Closes the socket with a WebSocket close code and reason.
   virtual void close(uint16_t code, std::string reason) = 0;
 };

@@ -12,6 +12,9 @@
 //                                       notice to the others
 //   detach                              the sending relay moves away with
 //                                       all its members, silently
+// topic -> itself
+//   flush                               start the socket writes queued by
+//                                       the broadcasts before it
 // leave, publish and members work as for local members; the sender of a
 // member's requests is its relay.
 //
@@ -62,6 +65,7 @@ using remote_member_list = std::vector<remote_member>;
 using owner_topic_actor = topic_actor::extend<
   caf::replies_to<join_atom, remote_member>::with<bool>,
   caf::replies_to<join_atom, remote_member_list>::with<bool>,
-  caf::reacts_to<detach_atom>>;
+  caf::reacts_to<detach_atom>,
+  caf::reacts_to<flush_atom>>; // the topic's own: start the queued writes
 
 } // namespace sockd

@@ -106,7 +106,36 @@ struct topic_state : topic_room {
   int pending_joins = 0;
   std::deque<outgoing> pending;
 
+  // Sockets this topic queued frames on whose write is not started yet.
+  // A `flush` the topic sends itself lands behind everything already in
+  // its mailbox, so a burst of broadcasts goes out in one write per socket
+  // (docs/performance.md). Whatever ends the topic, the writes start.
+  std::vector<outbound_ptr> unflushed;
+  bool flush_due = false;
+
   const char* name = "topic";
+
+  ~topic_state() override {
+    flush_sockets();
+  }
+
+  void queue_to(const outbound_ptr& out, frame_ptr frame) {
+    if (!out->queue(std::move(frame)))
+      return;
+    unflushed.push_back(out);
+    if (!flush_due) {
+      flush_due = true;
+      caf::anon_send(caf::actor_cast<caf::actor>(self), flush_atom::value);
+    }
+  }
+
+  void flush_sockets() {
+    flush_due = false;
+    auto sockets = std::move(unflushed);
+    unflushed.clear();
+    for (auto& out : sockets)
+      out->flush();
+  }
 
   // -- topic_room -------------------------------------------------------------
 
@@ -130,13 +159,13 @@ struct topic_state : topic_room {
 
   void send_to(const std::string& cid, frame_ptr frame) override {
     if (auto m = find(cid))
-      m->out->send(std::move(frame));
+      queue_to(m->out, std::move(frame));
   }
 
   void send_to_all(frame_ptr frame) override {
     for (auto& kvp : members_by_cid)
       if (!kvp.second.relay)
-        kvp.second.info.out->send(frame);
+        queue_to(kvp.second.info.out, frame);
     // One message per relay, however many members it holds.
     for (auto& kvp : relays)
       caf::anon_send(kvp.second, deliver_atom::value, *frame);
@@ -490,6 +519,7 @@ owner_topic_actor::behavior_type topic_behavior(topic_pointer self,
           });
       return rp;
     },
+    [=](flush_atom) { self->state.flush_sockets(); },
     [=](members_atom, const std::string& requester) -> caf::result<bool> {
       auto& st = self->state;
       if (st.members_by_cid.count(requester) == 0)

@@ -130,15 +130,23 @@ start_server() {
   PORT=$(free_port)
   SERVER_LOG=$WORK/$name-$PORT.log
   case $name in
-    sockd)
+    sockd|sockd-alt)
+      # sockd-alt: another build (SOCKD_ALT) or other options (SOCKD_ALT_ARGS)
+      # for before/after comparisons.
       TARGET=sockd
+      local binary=$SOCKD
+      local extra=${SOCKD_ARGS:-}
+      if [[ $name == sockd-alt ]]; then
+        binary=${SOCKD_ALT:-$SOCKD}
+        extra=${SOCKD_ALT_ARGS:-$extra}
+      fi
       # shellcheck disable=SC2086
-      ${SERVER_WRAPPER:-} "$SOCKD" --listen="127.0.0.1:$PORT" \
+      ${SERVER_WRAPPER:-} "$binary" --listen="127.0.0.1:$PORT" \
         --jwt_secret="$SECRET" \
         --database_url="$PG_URL" --schema="$SCHEMA" \
         --messages_per_second=1e6 --messages_burst=100000 \
         --max_connections=100000 --max_connections_per_user=100000 \
-        >"$SERVER_LOG" 2>&1 &
+        $extra >"$SERVER_LOG" 2>&1 &
       ;;
     nats)
       TARGET=nats
@@ -176,7 +184,7 @@ EOF
     tail -20 "$SERVER_LOG" >&2 || true
     die "$name did not start listening on $PORT"
   fi
-  if [[ $name == sockd && $ALLOWANCES_DONE == 0 ]]; then
+  if [[ $name == sockd* && $ALLOWANCES_DONE == 0 ]]; then
     # sockd created its tables at start; let every bench user subscribe to
     # every topic ('*').
     local sql="INSERT INTO $SCHEMA.topic_allowances(user_sub, topic_pattern)

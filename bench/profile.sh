@@ -81,6 +81,18 @@ wait_marker() {
   return 1
 }
 
+# Write calls per scenario (frames per write = deliveries / calls), where
+# the kernel exposes syscall tracepoints.
+syscall_events() {
+  local ev list="" known
+  known=$(perf list tracepoint 2>/dev/null || true)
+  for ev in sendmsg sendto writev write; do
+    [[ $known == *"syscalls:sys_enter_$ev "* ]] \
+      && list+=",syscalls:sys_enter_$ev"
+  done
+  echo "$list"
+}
+
 ulimit -n "$(ulimit -Hn)"
 start_server "$PEER"
 log "profiling $PEER (pid $SERVER_PID) under $SCENARIO with $TOOL"
@@ -99,7 +111,7 @@ if [[ $TOOL == perf ]]; then
   perf record -F "$FREQ" --call-graph dwarf,8192 -p "$SERVER_PID" \
     -o "$NAME.perf.data" >/dev/null 2>"$NAME.record.log" &
   RECORD_PID=$!
-  perf stat -e task-clock,context-switches,cpu-migrations,page-faults \
+  perf stat -e task-clock,context-switches,cpu-migrations,page-faults$(syscall_events) \
     -p "$SERVER_PID" -o "$NAME.stat.txt" &
   STAT_PID=$!
 else

@@ -12,7 +12,9 @@
 # Knobs (environment): ROUNDS, SCENARIOS, PEERS, NAIVE_SCENARIOS (scenarios
 # that also run the bare server in one-write-per-message mode), BUILD_DIR,
 # RESULTS_DIR, JOBS, SKIP_BUILD=1, FANOUT_SUBSCRIBERS, ROOMS_RATE,
-# CONNS, STORM_CLIENTS, DURATION.
+# CONNS, STORM_CLIENTS, DURATION; SOCKD_ARGS (extra sockd options), and for
+# A/B runs a second sockd, peer name sockd-alt: SOCKD_ALT (its binary,
+# default the same) and SOCKD_ALT_ARGS (its options, default SOCKD_ARGS).
 # All traffic stays on 127.0.0.1; every wait below is bounded.
 set -euo pipefail
 
@@ -91,7 +93,7 @@ for (( round = 1; round <= ROUNDS; round++ )); do
       log "round $round/$ROUNDS: $scenario against $peer" \
           "(pid $SERVER_PID, port $PORT)"
       db_arg=""
-      [[ $peer == sockd ]] && db_arg="--db_pid=$PG_PID"
+      [[ $peer == sockd* ]] && db_arg="--db_pid=$PG_PID"
       # shellcheck disable=SC2046
       line=$(timeout 300 "$LOADGEN" --scenario="$scenario" --target="$TARGET" \
                --label="$peer" --port="$PORT" --jwt_secret="$SECRET" \

@@ -19,7 +19,7 @@ const runs = fs.readFileSync(rawPath, 'utf8').split('\n')
     catch (err) { throw new Error(`${rawPath}:${i + 1}: ${err.message}`); }
   });
 
-const order = ['sockd', 'nats', 'bare', 'bare-naive'];
+const order = ['sockd', 'sockd-alt', 'nats', 'bare', 'bare-naive'];
 const rank = (s) => (order.indexOf(s) === -1 ? order.length : order.indexOf(s));
 
 function get(obj, path) {

@@ -16,6 +16,7 @@
 #include <functional>
 #include <limits>
 #include <string_view>
+#include <thread>
 #include <unistd.h>
 
 namespace sockd {
@@ -332,8 +333,11 @@ const std::vector<spec>& specs() {
      "where this node accepts other nodes", address(&o::cluster_listen, true)},
     {"cluster_seeds", "LIST", "(empty)",
      "comma-separated host:port of nodes to join", set_seeds},
-    {"io_threads", "N", "0", "network threads (0: one per core, max 256)",
+    {"io_threads", "N", "0", "network threads (0: half the cores, max 256)",
      integer(&o::io_threads, 0, 256)},
+    {"actor_threads", "N", "0",
+     "actor scheduler threads (0: half the cores, max 256)",
+     integer(&o::actor_threads, 0, 256)},
     {"static_dir", "DIR", "(empty: the shipped web/)",
      "demo page files served at / in dev mode", text(&o::static_dir)},
     {"participant_query", "SQL", "(empty)",
@@ -585,6 +589,22 @@ std::string options::listen_host() const {
   if (!split_host_port(listen, hp, 0).empty())
     return listen;
   return hp.host;
+}
+
+namespace {
+
+int half_the_cores() {
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency() / 2));
+}
+
+} // namespace
+
+int options::network_threads() const {
+  return io_threads > 0 ? io_threads : half_the_cores();
+}
+
+int options::scheduler_threads() const {
+  return actor_threads > 0 ? actor_threads : half_the_cores();
 }
 
 uint16_t options::listen_port() const {

@@ -37,12 +37,19 @@ struct options {
   std::string cluster_listen;
   std::vector<std::string> cluster_seeds;
   // sockd additions (docs/configuration.md)
-  int io_threads = 0;                // 0: one per core
+  int io_threads = 0;                // 0: half the cores (at least 1)
+  int actor_threads = 0;             // CAF scheduler workers; 0: likewise
   std::string static_dir;            // demo page files served at / with dev
   std::string participant_query;     // LOAD_SUBSCRIBERS name/role query
   /// Allowance SQL per topic type (`allowance.<type>` in the file or
   /// `--allowance.<type>=SQL`); types absent here use the shipped defaults.
   std::map<std::string, std::string> allowances;
+
+  /// Threads of the network (Asio) and actor (CAF) pools: the option, or
+  /// for 0 half the cores each, so that the two busy pools together do
+  /// not outnumber the cores (docs/performance.md).
+  int network_threads() const;
+  int scheduler_threads() const;
 
   /// The listen address split into host and port.
   std::string listen_host() const;

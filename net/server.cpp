@@ -18,16 +18,10 @@ using clock = std::chrono::steady_clock;
 constexpr auto close_grace = std::chrono::seconds(2);
 constexpr auto cut_grace = std::chrono::milliseconds(500);
 
-int io_thread_count(const options& opts) {
-  if (opts.io_threads > 0)
-    return opts.io_threads;
-  return std::max(1u, std::thread::hardware_concurrency());
-}
-
 } // namespace
 
 server::server(server_services services) {
-  auto threads = io_thread_count(services.opts);
+  auto threads = services.opts.network_threads();
   state_ = std::make_shared<net::server_state>(std::move(services), threads);
 }
 
@@ -53,7 +47,7 @@ bool server::start(std::string& error) {
   auto bound = listener_->local_endpoint();
   port_ = bound.port();
   listener_->run();
-  auto count = io_thread_count(opts);
+  auto count = opts.network_threads();
   threads_.reserve(static_cast<size_t>(count));
   for (int i = 0; i < count; ++i)
     threads_.emplace_back([st = state_] { st->ioc.run(); });

@@ -16,6 +16,8 @@ public:
   explicit socket_outbound(std::weak_ptr<websocket_session> session);
 
   void send(frame_ptr frame) override;
+  bool queue(frame_ptr frame) override;
+  void flush() override;
   void close(uint16_t code, std::string reason) override;
 
 private:

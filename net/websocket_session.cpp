@@ -237,22 +237,30 @@ void websocket_session::on_peer_close(uint16_t code) {
 // -- writing ------------------------------------------------------------------
 
 void websocket_session::send(frame_ptr frame) {
+  if (queue(std::move(frame)))
+    flush();
+}
+
+bool websocket_session::queue(frame_ptr frame) {
   if (!frame)
-    return;
+    return false;
   switch (outbox_.push(data_frame(std::move(frame)))) {
     case outbox::push_result::schedule:
-      asio::post(socket_.get_executor(),
-                 beast::bind_front_handler(&websocket_session::do_write,
-                                           shared_from_this()));
-      break;
+      return true;
     case outbox::push_result::overflow:
       asio::post(socket_.get_executor(),
                  beast::bind_front_handler(
                    &websocket_session::on_slow_consumer, shared_from_this()));
-      break;
+      return false;
     default:
-      break;
+      return false;
   }
+}
+
+void websocket_session::flush() {
+  asio::post(socket_.get_executor(),
+             beast::bind_front_handler(&websocket_session::do_write,
+                                       shared_from_this()));
 }
 
 void websocket_session::queue_control(ws::opcode op, std::string payload) {

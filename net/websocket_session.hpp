@@ -55,6 +55,13 @@ public:
   /// socket had nothing queued.
   void send(frame_ptr frame);
 
+  /// Queues a text frame without scheduling the write; thread-safe. True:
+  /// the socket was idle and the caller must call flush() (outbound.hpp).
+  bool queue(frame_ptr frame);
+
+  /// Schedules the write of what queue() left; thread-safe.
+  void flush();
+
   /// Closes after the queued frames (1008: at once); thread-safe.
   void close(uint16_t code, std::string reason);
 

@@ -18,13 +18,31 @@
 
 namespace sockd::test {
 
-/// An outbound socket that keeps every frame and close it gets.
+/// An outbound socket that keeps every frame and close it gets. Like a
+/// socket, frames queued without a flush are not out yet (`frames` only
+/// holds what a send or a flush let out), and only the queue that finds
+/// nothing waiting asks for a flush.
 struct recorder : outbound {
   std::vector<std::string> frames;
+  std::vector<std::string> waiting; // queued, no flush yet
   std::vector<std::pair<uint16_t, std::string>> closes;
+  size_t flushes = 0;
 
+  // A socket whose write someone else owes waits for that flush.
   void send(frame_ptr frame) override {
-    frames.push_back(*frame);
+    if (queue(std::move(frame)))
+      flush();
+  }
+
+  bool queue(frame_ptr frame) override {
+    waiting.push_back(*frame);
+    return waiting.size() == 1;
+  }
+
+  void flush() override {
+    ++flushes;
+    frames.insert(frames.end(), waiting.begin(), waiting.end());
+    waiting.clear();
   }
 
   void close(uint16_t code, std::string reason) override {

@@ -96,6 +96,51 @@ CAF_TEST(every member sees the same order) {
     CAF_CHECK_EQUAL(field(got[i], "payload"), i);
 }
 
+CAF_TEST(a burst of broadcasts starts one write per socket) {
+  join("a", "alice");
+  join("b", "bob");
+  frames("a");
+  frames("b");
+  auto flushes_before = clients["b"].out->flushes;
+  for (int i = 0; i < 20; ++i)
+    self->send(topic, publish_atom::value,
+               relay{"12", std::to_string(i), {}, false, "a", "alice"});
+  settle();
+  // All 20 were queued before the topic's own flush message came up.
+  CAF_CHECK_EQUAL(clients["b"].out->flushes, flushes_before + 1);
+  CAF_CHECK_EQUAL(frames("b").size(), 20u);
+  CAF_CHECK(clients["b"].out->waiting.empty());
+}
+
+CAF_TEST(a topic that stops with writes queued still starts them) {
+  join("a", "alice");
+  join("b", "bob");
+  frames("a");
+  frames("b");
+  self->monitor(topic);
+  // The publish queues to both sockets; both leave before the topic's
+  // flush message comes up, so the topic stops first.
+  self->send(topic, publish_atom::value,
+             relay{"12", "1", {}, false, "a", "alice"});
+  self->send(topic, leave_atom::value, std::string{"a"});
+  self->send(topic, leave_atom::value, std::string{"b"});
+  settle();
+  bool stopped = false;
+  // Three answers (publish, two leaves), then the down message.
+  for (int i = 0; i < 4; ++i)
+    self->receive(
+      [&](caf::down_msg& msg) { stopped = msg.source == topic.address(); },
+      [&](bool) {}, caf::after(std::chrono::seconds(0)) >> [] {});
+  CAF_CHECK(stopped);
+  auto got_b = frames("b");
+  CAF_REQUIRE_EQUAL(got_b.size(), 2u); // the relay and a's leave notice
+  CAF_CHECK_EQUAL(field(got_b[0], "payload"), 1);
+  CAF_CHECK_EQUAL(field(got_b[1], "action"), 4);
+  CAF_CHECK(clients["b"].out->waiting.empty());
+  CAF_CHECK_EQUAL(frames("a").size(), 1u);
+  CAF_CHECK(clients["a"].out->waiting.empty());
+}
+
 CAF_TEST(a target gets the relay with the sender and nobody else) {
   join("a", "alice");
   join("b", "bob");

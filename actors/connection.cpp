@@ -3,7 +3,8 @@
 // answer comes back as an ACK or an ERROR frame.
 #include "actors/connection.hpp"
 
-#include <unordered_map>
+#include <algorithm>
+#include <vector>
 
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
@@ -25,10 +26,50 @@ using time_point = caf::actor_clock::time_point;
 // reaches this actor, and a client may relay as soon as it sees the ack.
 constexpr size_t max_waiting_frames = 64;
 
+// Topic name -> T, sorted by name. A connection holds few topics, and an
+// idle one holds this per socket: one small block instead of a hash map's
+// bucket array and nodes (docs/performance.md, memory).
+template <class T>
+class by_topic {
+public:
+  T* find(const std::string& topic) {
+    auto i = lower_bound(topic);
+    return i != items_.end() && i->first == topic ? &i->second : nullptr;
+  }
+
+  T& operator[](const std::string& topic) {
+    auto i = lower_bound(topic);
+    if (i == items_.end() || i->first != topic)
+      i = items_.emplace(i, topic, T{});
+    return i->second;
+  }
+
+  /// Removes `topic`; the last removal frees the vector.
+  void erase(const std::string& topic) {
+    auto i = lower_bound(topic);
+    if (i != items_.end() && i->first == topic)
+      items_.erase(i);
+    if (items_.empty())
+      items_ = {};
+  }
+
+private:
+  using item = std::pair<std::string, T>;
+
+  typename std::vector<item>::iterator lower_bound(const std::string& topic) {
+    return std::lower_bound(items_.begin(), items_.end(), topic,
+                            [](const item& x, const std::string& t) {
+                              return x.first < t;
+                            });
+  }
+
+  std::vector<item> items_;
+};
+
 struct connection_state {
   connection_config cfg;
-  std::unordered_map<std::string, topic_actor> topics;
-  std::unordered_map<std::string, std::vector<protocol::inbound>> joining;
+  by_topic<topic_actor> topics;
+  by_topic<std::vector<protocol::inbound>> joining;
   protocol::rate_limiter limiter{1, 1, time_point{}};
   time_point last_seen;
   time_point last_rate_error;
@@ -59,9 +100,8 @@ struct connection_state {
       send(protocol::encode_ack(in.topic, *in.id));
   }
 
-  const topic_actor* joined(const std::string& topic) const {
-    auto i = topics.find(topic);
-    return i == topics.end() ? nullptr : &i->second;
+  const topic_actor* joined(const std::string& topic) {
+    return topics.find(topic);
   }
 };
 
@@ -74,10 +114,10 @@ void handle(connection_pointer self, protocol::inbound in);
 // The join of `topic` is answered: run the frames that waited for it.
 void join_answered(connection_pointer self, const std::string& topic) {
   auto i = self->state.joining.find(topic);
-  if (i == self->state.joining.end())
+  if (i == nullptr)
     return;
-  auto waiting = std::move(i->second);
-  self->state.joining.erase(i);
+  auto waiting = std::move(*i);
+  self->state.joining.erase(topic);
   for (auto& in : waiting)
     handle(self, std::move(in));
 }
@@ -88,14 +128,12 @@ void join_answered(connection_pointer self, const std::string& topic) {
 void subscribe(connection_pointer self, protocol::inbound in, int attempt) {
   self->state.joining[in.topic]; // frames for the topic wait from now on
   auto& cfg = self->state.cfg;
-  self->request(cfg.directory, cfg.request_timeout, lookup_atom::value,
-                in.topic)
+  self->request(cfg.directory, caf::infinite, lookup_atom::value, in.topic)
     .then(
       [=](topic_actor topic) {
         auto& cfg = self->state.cfg;
         member who{cfg.cid, cfg.sub, self->address(), cfg.out};
-        self->request(topic, cfg.request_timeout, join_atom::value,
-                      std::move(who))
+        self->request(topic, caf::infinite, join_atom::value, std::move(who))
           .then(
             [=](bool) {
               self->state.topics[in.topic] = topic;
@@ -128,7 +166,7 @@ void unsubscribe(connection_pointer self, const protocol::inbound& in,
     self->state.ack(in);
   };
   // A topic that is gone has no member left to tell; the leave stands.
-  self->request(topic, st.cfg.request_timeout, leave_atom::value, st.cfg.cid)
+  self->request(topic, caf::infinite, leave_atom::value, st.cfg.cid)
     .then([=](bool) { done(); }, [=](caf::error&) { done(); });
 }
 
@@ -137,8 +175,7 @@ void publish(connection_pointer self, protocol::inbound in,
   auto& st = self->state;
   relay msg{in.action, std::move(in.payload), in.target, in.store,
             st.cfg.cid, st.cfg.sub};
-  self->request(topic, st.cfg.request_timeout, publish_atom::value,
-                std::move(msg))
+  self->request(topic, caf::infinite, publish_atom::value, std::move(msg))
     .then([=](bool) { self->state.ack(in); },
           [=](caf::error& err) { self->state.refuse(in, err); });
 }
@@ -163,7 +200,7 @@ void load_messages(connection_pointer self, const protocol::inbound& in) {
 void load_subscribers(connection_pointer self, const protocol::inbound& in,
                       topic_actor topic) {
   auto& st = self->state;
-  self->request(topic, st.cfg.request_timeout, members_atom::value, st.cfg.cid)
+  self->request(topic, caf::infinite, members_atom::value, st.cfg.cid)
     .then([=](bool) { self->state.ack(in); },
           [=](caf::error& err) { self->state.refuse(in, err); });
 }
@@ -176,10 +213,9 @@ void handle(connection_pointer self, protocol::inbound in) {
   }
   auto topic = st.joined(in.topic);
   if (topic == nullptr) {
-    if (auto i = st.joining.find(in.topic); i != st.joining.end()
-                                            && i->second.size()
-                                                 < max_waiting_frames) {
-      i->second.push_back(std::move(in));
+    if (auto i = st.joining.find(in.topic);
+        i != nullptr && i->size() < max_waiting_frames) {
+      i->push_back(std::move(in));
       return;
     }
     st.refuse(in, errc::not_subscribed, "not subscribed to " + in.topic);

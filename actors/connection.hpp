@@ -35,6 +35,11 @@ struct connection_config {
   int messages_burst = 10;
   caf::timespan ping_interval = std::chrono::seconds(30);
   caf::timespan ping_timeout = std::chrono::seconds(90);
+  // For database requests (history). Requests to topics and the directory
+  // carry none: those are local actors that always answer (their own
+  // database and cluster requests time out), CAF answers
+  // request_receiver_down for one that stops, and every timeout would sit in
+  // CAF's clock for its whole span, per request.
   caf::timespan request_timeout = std::chrono::seconds(10);
 };
 

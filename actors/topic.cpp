@@ -10,9 +10,8 @@
 #include "actors/topic.hpp"
 
 #include <algorithm>
-#include <deque>
+#include <list>
 #include <unordered_map>
-#include <unordered_set>
 
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
@@ -98,13 +97,16 @@ struct topic_state : topic_room {
   topic_hooks_ptr hooks;
   std::unordered_map<std::string, joined_member> members_by_cid;
   // Monitored actors: a connection (one member) or a relay (its members).
-  std::unordered_map<caf::actor_addr, std::unordered_set<std::string>>
-    cids_by_conn;
+  // A vector, not a set: nearly always one cid, and one small block per
+  // idle member instead of a set's buckets and node.
+  std::unordered_map<caf::actor_addr, std::vector<std::string>> cids_by_conn;
   std::unordered_map<caf::actor_addr, caf::actor> relays;
   caf::local_actor* self = nullptr;
   uint64_t next_order = 0;
   int pending_joins = 0;
-  std::deque<outgoing> pending;
+  // A list, not a deque: references stay valid, and an idle topic holds no
+  // block for it (a deque allocates ~600 bytes up front).
+  std::list<outgoing> pending;
 
   // Sockets this topic queued frames on whose write is not started yet.
   // A `flush` the topic sends itself lands behind everything already in
@@ -186,7 +188,8 @@ struct topic_state : topic_room {
     auto& cids = cids_by_conn[who.conn];
     if (cids.empty())
       self->monitor(who.conn);
-    cids.insert(who.cid);
+    if (std::find(cids.begin(), cids.end(), who.cid) == cids.end())
+      cids.push_back(who.cid);
     if (relay)
       relays.emplace(relay.address(), relay);
     auto& m = members_by_cid[who.cid];
@@ -291,8 +294,9 @@ struct topic_state : topic_room {
     auto gone = std::move(i->second.info);
     members_by_cid.erase(i);
     if (auto j = cids_by_conn.find(gone.conn); j != cids_by_conn.end()) {
-      j->second.erase(cid);
-      if (j->second.empty()) {
+      auto& cids = j->second;
+      cids.erase(std::remove(cids.begin(), cids.end(), cid), cids.end());
+      if (cids.empty()) {
         self->demonitor(gone.conn);
         cids_by_conn.erase(j);
         relays.erase(gone.conn);

@@ -8,6 +8,9 @@
 #   TOOL=callgrind bench/profile.sh fanout sockd
 #
 # TOOL=perf (default) samples the server at PERF_FREQ Hz with call graphs.
+# TOOL=massif runs sockd or the bare server under valgrind's heap profiler
+# (conns: 2,000 connections) and prints the heap's biggest holders at the
+# peak; divide by the connections for bytes per connection.
 # TOOL=callgrind runs sockd or the bare server under valgrind and counts
 # the instructions of the measured phase only (collection is switched on
 # after the clients are connected); far slower, so the scenario is scaled
@@ -25,21 +28,26 @@ TOOL=${TOOL:-perf}
 if [[ $TOOL == perf ]]; then
   command -v perf >/dev/null || apt-get install -y linux-perf >/dev/null
   command -v perf >/dev/null || { echo "perf is not installed" >&2; exit 1; }
-elif [[ $TOOL == callgrind ]]; then
+elif [[ $TOOL == callgrind || $TOOL == massif ]]; then
   command -v valgrind >/dev/null || apt-get install -y valgrind >/dev/null
   command -v valgrind >/dev/null || { echo "valgrind is missing" >&2; exit 1; }
 else
-  echo "TOOL is perf or callgrind" >&2
+  echo "TOOL is perf, callgrind or massif" >&2
   exit 2
 fi
 
 NAME=${PROFILE_DIR:-$BUILD/profiles}/$SCENARIO-$PEER-$TOOL
 mkdir -p "$(dirname "$NAME")"
-if [[ $TOOL == callgrind ]]; then
+if [[ $TOOL != perf ]]; then
   [[ $PEER == sockd || $PEER == bare || $PEER == bare-naive ]] \
-    || { echo "callgrind runs sockd or the bare server only" >&2; exit 2; }
-  SERVER_WRAPPER="valgrind --tool=callgrind --instr-atstart=no"
-  SERVER_WRAPPER+=" --callgrind-out-file=$NAME.out"
+    || { echo "$TOOL runs sockd or the bare server only" >&2; exit 2; }
+  if [[ $TOOL == callgrind ]]; then
+    SERVER_WRAPPER="valgrind --tool=callgrind --instr-atstart=no"
+    SERVER_WRAPPER+=" --callgrind-out-file=$NAME.out"
+  else
+    SERVER_WRAPPER="valgrind --tool=massif --detailed-freq=1"
+    SERVER_WRAPPER+=" --massif-out-file=$NAME.out"
+  fi
   START_WAIT=120
   STOP_WAIT=120
 fi
@@ -63,7 +71,8 @@ else
     fanout) ARGS="--subscribers=100 --window=32 --warmup=2 --duration=5" ;;
     rooms)  ARGS="--topics=100 --per_topic=4 --rate=500 --warmup=2"
             ARGS+=" --duration=5" ;;
-    conns)  ARGS="--conns=500 --concurrency=50" ;;
+    conns)  ARGS="--conns=500 --concurrency=50"
+            [[ $TOOL == massif ]] && ARGS="--conns=2000 --concurrency=50" ;;
     storm)  ARGS="--clients=200 --concurrency=50" ;;
     *) die "unknown scenario $SCENARIO" ;;
   esac
@@ -114,14 +123,14 @@ if [[ $TOOL == perf ]]; then
   perf stat -e task-clock,context-switches,cpu-migrations,page-faults$(syscall_events) \
     -p "$SERVER_PID" -o "$NAME.stat.txt" &
   STAT_PID=$!
-else
+elif [[ $TOOL == callgrind ]]; then
   callgrind_control -i on "$SERVER_PID" >/dev/null
 fi
 wait_marker measured 900 || log "the scenario did not finish measuring"
 if [[ $TOOL == perf ]]; then
   kill -INT "$RECORD_PID" "$STAT_PID" 2>/dev/null || true
   wait "$RECORD_PID" "$STAT_PID" 2>/dev/null || true
-else
+elif [[ $TOOL == callgrind ]]; then
   callgrind_control -i off "$SERVER_PID" >/dev/null
 fi
 wait "$LOADGEN_PID" || true
@@ -138,6 +147,10 @@ if [[ $TOOL == perf ]]; then
       "counters: $NAME.stat.txt"
   grep -v '^#' "$NAME.flat.txt" | grep -v '^$' | head -40
   cat "$NAME.stat.txt"
+elif [[ $TOOL == massif ]]; then
+  ms_print "$NAME.out" >"$NAME.txt" 2>/dev/null || true
+  log "heap profile: $NAME.txt; raw: $NAME.out"
+  grep -m1 -A60 'peak' "$NAME.txt" || head -80 "$NAME.txt"
 else
   callgrind_annotate --inclusive=no "$NAME.out" 2>/dev/null \
     | head -60 >"$NAME.self.txt" || true

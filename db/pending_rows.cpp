@@ -32,6 +32,15 @@ void pending_rows::pop_front() {
   ops_.pop_front();
 }
 
+void pending_rows::front_run(size_t max, std::vector<op>& run) const {
+  run.clear();
+  for (auto& x : ops_) {
+    if (run.size() == max || (!run.empty() && x.open != run.front().open))
+      break;
+    run.push_back(x);
+  }
+}
+
 void pending_rows::push(op x) {
   while (capacity_ > 0 && ops_.size() >= capacity_) {
     pop_front();

@@ -7,6 +7,7 @@
 #include <list>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace sockd::db {
 
@@ -48,6 +49,10 @@ public:
   }
 
   void pop_front();
+
+  /// Copies the oldest entries of the same kind as the front, at most
+  /// `max`, into `run`: one transaction writes them.
+  void front_run(size_t max, std::vector<op>& run) const;
 
   /// Entries dropped for lack of room since the last call.
   size_t take_dropped() {

@@ -3,8 +3,11 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <pqxx/connection>
+
+#include "db/pending_rows.hpp"
 
 namespace sockd::db {
 
@@ -12,5 +15,11 @@ void insert_connection(pqxx::connection& conn, const std::string& cid,
                        const std::string& sub, const std::string& node_name);
 
 void delete_connection(pqxx::connection& conn, const std::string& cid);
+
+/// Inserts (all ops open) or deletes (all closed) in ONE transaction: one
+/// commit for a burst of connections instead of one each.
+void write_connections(pqxx::connection& conn,
+                       const std::vector<pending_rows::op>& run,
+                       const std::string& node_name);
 
 } // namespace sockd::db

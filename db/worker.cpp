@@ -38,6 +38,9 @@ constexpr size_t max_pending_rows = 100000;
 /// Waiting writes retried per turn, so that other requests interleave.
 constexpr size_t retry_burst = 1000;
 
+/// sock_connections rows written by one transaction at most.
+constexpr size_t max_row_run = 250;
+
 constexpr auto retry_interval = std::chrono::seconds{1};
 
 constexpr int32_t max_page_size = 1000;
@@ -170,44 +173,71 @@ bool write_row(session& db, const pending_rows::op& op) {
   }
 }
 
+// Writes a run of same-kind rows in one transaction; false when the
+// database is unavailable (the rows stay queued). A run PostgreSQL refuses
+// is written row by row, so that only the refused rows are dropped.
+bool write_run(session& db, const std::vector<pending_rows::op>& run) {
+  if (run.size() == 1)
+    return write_row(db, run.front());
+  auto* conn = db.get();
+  if (conn == nullptr || (run.front().open && !db.swept()))
+    return false;
+  try {
+    write_connections(*conn, run, db.config().node_name);
+    return true;
+  } catch (...) {
+    auto err = current_failure(db, "writing sock_connections rows");
+    if (to_errc(err) == errc::unavailable)
+      return false;
+  }
+  for (auto& op : run)
+    if (!write_row(db, op))
+      return false;
+  return true;
+}
+
+// Writes the queued rows after the requests now in the mailbox, so that a
+// burst of connections shares one transaction (one commit) per run.
+void drain_soon(self_ptr self) {
+  auto& st = self->state;
+  if (st.retry_armed)
+    return;
+  st.retry_armed = true;
+  self->send(self, retry_atom::value);
+}
+
 void drain(self_ptr self) {
   auto& st = self->state;
   if (auto dropped = st.pending.take_dropped(); dropped > 0)
     log_line("worker " + std::to_string(st.db->index()) + ": dropped "
              + std::to_string(dropped)
              + " waiting sock_connections writes (queue full)");
-  for (size_t n = 0; n < retry_burst && !st.pending.empty(); ++n) {
-    if (!write_row(*st.db, st.pending.front())) {
+  std::vector<pending_rows::op> run;
+  for (size_t n = 0; n < retry_burst && !st.pending.empty(); n += run.size()) {
+    st.pending.front_run(max_row_run, run);
+    if (!write_run(*st.db, run)) {
       arm_retry(self);
       return;
     }
-    st.pending.pop_front();
+    for (size_t i = 0; i < run.size(); ++i)
+      st.pending.pop_front();
   }
-  if (!st.pending.empty() && !st.retry_armed) {
-    // More waiting: continue right after the requests now in the mailbox.
-    st.retry_armed = true;
-    self->send(self, retry_atom::value);
-  }
+  if (!st.pending.empty())
+    drain_soon(self); // more waiting: other requests first
 }
 
 void opened(self_ptr self, std::string cid, std::string sub) {
-  auto& st = self->state;
-  pending_rows::op op{true, std::move(cid), std::move(sub)};
-  if (st.pending.empty() && write_row(*st.db, op))
-    return;
-  st.pending.open(std::move(op.cid), std::move(op.sub));
-  arm_retry(self);
+  self->state.pending.open(std::move(cid), std::move(sub));
+  drain_soon(self);
 }
 
 void closed(self_ptr self, std::string cid) {
   auto& st = self->state;
+  // A connection gone before its row was written costs no write at all.
   if (st.pending.cancel_open(cid))
     return;
-  pending_rows::op op{false, std::move(cid), {}};
-  if (st.pending.empty() && write_row(*st.db, op))
-    return;
-  st.pending.close(std::move(op.cid));
-  arm_retry(self);
+  st.pending.close(std::move(cid));
+  drain_soon(self);
 }
 
 // -- reads --------------------------------------------------------------------

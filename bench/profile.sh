@@ -45,7 +45,7 @@ if [[ $TOOL != perf ]]; then
     SERVER_WRAPPER="valgrind --tool=callgrind --instr-atstart=no"
     SERVER_WRAPPER+=" --callgrind-out-file=$NAME.out"
   else
-    SERVER_WRAPPER="valgrind --tool=massif --detailed-freq=1"
+    SERVER_WRAPPER="valgrind --tool=massif --detailed-freq=1 --threshold=0.2"
     SERVER_WRAPPER+=" --massif-out-file=$NAME.out"
   fi
   START_WAIT=120

@@ -20,6 +20,7 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using join_atom = caf::atom_constant<caf::atom("join")>;
 using leave_atom = caf::atom_constant<caf::atom("leave")>;
 using publish_atom = caf::atom_constant<caf::atom("publish")>;
+using post_atom = caf::atom_constant<caf::atom("post")>;
 using members_atom = caf::atom_constant<caf::atom("members")>;
 using history_atom = caf::atom_constant<caf::atom("history")>;
 using lookup_atom = caf::atom_constant<caf::atom("lookup")>;

@@ -6,15 +6,19 @@
 #include <utility>
 
 #include <caf/actor_system.hpp>
+#include <caf/duration.hpp>
 #include <caf/error.hpp>
 #include <caf/event_based_actor.hpp>
 
 namespace sockd {
 
 /// Sends `xs...` to `dest` as a request; calls `on_result(results...)` or
-/// `on_error(caf::error)` exactly once, also on timeout.
+/// `on_error(caf::error)` exactly once, also on timeout. `caf::infinite`
+/// for local actors that always answer (the ticket registry, admission):
+/// CAF answers `request_receiver_down` when one is gone, and a timeout
+/// costs a round trip to CAF's clock thread per request.
 template <class Handle, class OnResult, class OnError, class... Ts>
-void ask(caf::actor_system& sys, const Handle& dest, caf::timespan timeout,
+void ask(caf::actor_system& sys, const Handle& dest, caf::duration timeout,
          OnResult on_result, OnError on_error, Ts... xs) {
   // The unused int: CAF 0.17 dereferences a null argument tuple when a
   // function actor is spawned without arguments (undefined behaviour that

@@ -82,12 +82,8 @@ struct connection_state {
   }
 
   void refuse(const protocol::inbound& in, const caf::error& err) {
-    auto code = to_errc(err);
-    auto message = message_of(err);
-    if (message.empty())
-      message = to_string(code);
     send(protocol::encode_error(
-      protocol::refusal{code, std::move(message), in.action, in.topic, in.id}));
+      protocol::refusal_of(err, in.action, in.topic, in.id)));
   }
 
   void refuse(const protocol::inbound& in, errc code, std::string message) {
@@ -175,6 +171,13 @@ void publish(connection_pointer self, protocol::inbound in,
   auto& st = self->state;
   relay msg{in.action, std::move(in.payload), in.target, in.store,
             st.cfg.cid, st.cfg.sub};
+  // Nothing to acknowledge and nothing to store: a post, which the topic
+  // answers only with an ERROR frame on the socket if it refuses. Saves a
+  // response message and a wake-up of this actor per relay.
+  if (!in.id && !in.store) {
+    self->send(topic, post_atom::value, std::move(msg));
+    return;
+  }
   self->request(topic, caf::infinite, publish_atom::value, std::move(msg))
     .then([=](bool) { self->state.ack(in); },
           [=](caf::error& err) { self->state.refuse(in, err); });

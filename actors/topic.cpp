@@ -244,6 +244,20 @@ struct topic_state : topic_room {
 
   // -- delivery ---------------------------------------------------------------
 
+  // Whether a member may publish `msg`, and to whom it goes.
+  caf::error check(const relay& msg, delivery& route) {
+    if (members_by_cid.count(msg.sender) == 0)
+      return make_error(errc::not_subscribed, "not subscribed");
+    if (auto reason = hooks->refuse(msg); !reason.empty())
+      return make_error(errc::bad_frame, std::move(reason));
+    route = hooks->route(msg);
+    if (route != delivery::everyone && route != delivery::drop
+        && members_by_cid.count(msg.target) == 0)
+      return make_error(errc::bad_target,
+                        "target is not a connection in this topic");
+    return caf::none;
+  }
+
   void deliver(const outgoing& x) {
     size_t cross_node = 0;
     switch (x.route) {
@@ -471,17 +485,31 @@ owner_topic_actor::behavior_type topic_behavior(topic_pointer self,
       stop_when_idle(self);
       return true;
     },
+    [=](post_atom, relay& msg) {
+      auto& st = self->state;
+      auto route = delivery::drop;
+      if (auto err = st.check(msg, route)) {
+        // Nobody waits for an answer: the sender's socket gets the refusal
+        // (a sender that is no member has no socket here to tell).
+        st.send_to(msg.sender,
+                   make_frame(protocol::encode_error(protocol::refusal_of(
+                     err, msg.action, st.ctx.topic, std::nullopt))));
+        return;
+      }
+      auto stamp = protocol::iso_timestamp(std::chrono::system_clock::now());
+      auto frame = make_frame(protocol::encode_relay(
+        msg.action, st.ctx.topic, msg.sender, stamp, msg.payload, false));
+      outgoing x{std::move(msg), std::move(frame), route, outgoing::ready, {}};
+      if (st.pending.empty())
+        st.deliver(x);
+      else
+        st.pending.push_back(std::move(x)); // behind an uncommitted store
+    },
     [=](publish_atom, relay& msg) -> caf::result<bool> {
       auto& st = self->state;
-      if (st.members_by_cid.count(msg.sender) == 0)
-        return make_error(errc::not_subscribed, "not subscribed");
-      if (auto reason = st.hooks->refuse(msg); !reason.empty())
-        return make_error(errc::bad_frame, std::move(reason));
-      auto route = st.hooks->route(msg);
-      if (route != delivery::everyone && route != delivery::drop
-          && st.members_by_cid.count(msg.target) == 0)
-        return make_error(errc::bad_target,
-                          "target is not a connection in this topic");
+      auto route = delivery::drop;
+      if (auto err = st.check(msg, route))
+        return err;
       auto stamp = protocol::iso_timestamp(std::chrono::system_clock::now());
       auto frame = make_frame(protocol::encode_relay(
         msg.action, st.ctx.topic, msg.sender, stamp, msg.payload, msg.store));

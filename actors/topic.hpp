@@ -9,6 +9,9 @@
 //                          | not_subscribed
 //   publish(relay)        -> true   broadcast (stored first with store:true)
 //                          | not_subscribed | bad_target | unavailable
+//   post(relay)                     publish without an answer, never stored
+//                                   (a frame without id): a refusal goes to
+//                                   the sender's socket as an ERROR frame
 //   members(requester)    -> true   LOAD_SUBSCRIBERS answered to every member
 //                          | not_subscribed | unavailable
 //
@@ -30,6 +33,7 @@ using topic_actor = caf::typed_actor<
   caf::replies_to<join_atom, member>::with<bool>,
   caf::replies_to<leave_atom, std::string>::with<bool>,
   caf::replies_to<publish_atom, relay>::with<bool>,
+  caf::reacts_to<post_atom, relay>,
   caf::replies_to<members_atom, std::string>::with<bool>>;
 
 } // namespace sockd

@@ -112,6 +112,16 @@ void ask_owner(relay_pointer self, answer_fn answer, Ts... xs) {
           [=](caf::error& err) { finish(self, id, std::move(err)); });
 }
 
+// An answer that hands the owner's answer on to the member's request.
+answer_fn pass_on(caf::typed_response_promise<bool> rp) {
+  return [rp](caf::expected<bool> x) mutable {
+    if (x)
+      rp.deliver(true);
+    else
+      rp.deliver(std::move(x.error()));
+  };
+}
+
 // Sends a request to the owner now, or once one is attached.
 template <class... Ts>
 void to_owner(relay_pointer self, answer_fn answer, Ts... xs) {
@@ -372,28 +382,30 @@ relay_actor::behavior_type relay_behavior(relay_pointer self,
     },
     [=](publish_atom, sockd::relay& msg) -> caf::result<bool> {
       auto rp = self->make_response_promise<bool>();
+      to_owner(self, pass_on(rp), publish_atom::value, std::move(msg));
+      return rp;
+    },
+    [=](post_atom, sockd::relay& msg) {
+      // Asked of the owner like a publish; its answer only matters as a
+      // refusal, which goes to the sender's socket (topic.hpp).
+      auto sender = msg.sender;
+      auto action = msg.action;
       to_owner(
         self,
-        [=](caf::expected<bool> x) mutable {
-          if (x)
-            rp.deliver(true);
-          else
-            rp.deliver(std::move(x.error()));
+        [=](caf::expected<bool> x) {
+          auto& st = self->state;
+          auto i = st.members.find(sender);
+          if (x || i == st.members.end())
+            return;
+          i->second.info.out->send(
+            make_frame(protocol::encode_error(protocol::refusal_of(
+              x.error(), action, st.cfg.topic, std::nullopt))));
         },
         publish_atom::value, std::move(msg));
-      return rp;
     },
     [=](members_atom, const std::string& requester) -> caf::result<bool> {
       auto rp = self->make_response_promise<bool>();
-      to_owner(
-        self,
-        [=](caf::expected<bool> x) mutable {
-          if (x)
-            rp.deliver(true);
-          else
-            rp.deliver(std::move(x.error()));
-        },
-        members_atom::value, requester);
+      to_owner(self, pass_on(rp), members_atom::value, requester);
       return rp;
     },
     [=](deliver_atom, std::string& frame) {

@@ -16,7 +16,6 @@ namespace {
 
 using std::chrono::seconds;
 
-constexpr auto actor_timeout = seconds(5);
 constexpr auto ping_timeout = seconds(2);
 constexpr int64_t dev_token_lifetime = 24 * 3600;
 
@@ -74,7 +73,7 @@ void ticket(const std::shared_ptr<server_state>& st, const request& req,
     return;
   }
   ask(
-    *st->svc.sys, st->svc.tickets, actor_timeout,
+    *st->svc.sys, st->svc.tickets, caf::infinite,
     [info, reply](const std::string& ticket) {
       reply(json_reply(info, http::status::ok, {{"ticket", ticket}}));
     },
@@ -93,7 +92,7 @@ void readyz(const std::shared_ptr<server_state>& st, const request& req,
     return;
   }
   ask(
-    *st->svc.sys, st->svc.db, ping_timeout,
+    *st->svc.sys, st->svc.db, caf::duration{ping_timeout},
     [info, reply](bool) {
       reply(json_reply(info, http::status::ok, {{"status", "ready"}}));
     },

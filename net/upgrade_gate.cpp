@@ -12,8 +12,6 @@ namespace sockd::net {
 
 namespace {
 
-constexpr auto actor_timeout = std::chrono::seconds(5);
-
 // Two UUIDs and a colon; anything far longer is not a ticket.
 constexpr size_t max_ticket_length = 256;
 
@@ -59,7 +57,7 @@ void admit(const std::shared_ptr<server_state>& st, reply_info info,
            grant_handler grant, responder refuse) {
   auto admission = st->svc.admission;
   ask(
-    *st->svc.sys, admission, actor_timeout,
+    *st->svc.sys, admission, caf::infinite,
     [=](bool ok) {
       if (!ok) {
         refuse_with(refuse, info, peer, refusal_for(errc::server_full),
@@ -95,7 +93,7 @@ void check_upgrade(const std::shared_ptr<server_state>& st,
     return;
   }
   ask(
-    *st->svc.sys, st->svc.tickets, actor_timeout,
+    *st->svc.sys, st->svc.tickets, caf::infinite,
     [=](const std::string& sub, const std::string& cid) {
       admit(st, info, peer, sub, cid, grant, refuse);
     },

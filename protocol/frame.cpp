@@ -229,6 +229,16 @@ std::string encode_replay(std::string_view stored) {
   return dump(frame);
 }
 
+refusal refusal_of(const caf::error& err, std::string request,
+                   std::string topic, std::optional<std::string> id) {
+  auto code = to_errc(err);
+  auto message = message_of(err);
+  if (message.empty())
+    message = to_string(code);
+  return refusal{code, std::move(message), std::move(request),
+                 std::move(topic), std::move(id)};
+}
+
 std::string encode_error(const refusal& r) {
   json payload = {{"code", to_string(r.code)}, {"message", r.message}};
   auto request = json::parse(r.request, nullptr, false);

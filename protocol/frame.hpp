@@ -86,6 +86,12 @@ std::string encode_stored(std::string_view action, std::string_view topic,
 std::string encode_replay(std::string_view stored);
 
 std::string encode_error(const refusal& r);
+
+/// The refusal answering a client frame (`request`: its action as JSON
+/// text) with an actor's error: its sockd code, its message or else the
+/// code's name.
+refusal refusal_of(const caf::error& err, std::string request,
+                   std::string topic, std::optional<std::string> id);
 std::string encode_ack(std::string_view topic, std::string_view id);
 
 /// `{"action":N,"topic":T}`: subscribe/unsubscribe acks, HAS_MORE_MESSAGES.

@@ -3,37 +3,22 @@
 // disconnect, keepalive frames and per-topic ordering (PROTOCOL.md 1-5).
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import * as h from './harness.mjs';
 
 const T = { timeout: 30000 };
-let pg;
-let sockd;
-
-before(async () => {
-  pg = await h.startPostgres();
-  // Ordering sends 100 frames per sender at once: lift the rate limit.
-  sockd = await h.startSockd({
-    databaseUrl: pg.url,
-    args: { messages_per_second: 100000, messages_burst: 100000 },
-  });
-  await h.allow(pg, [
+// Ordering sends 100 frames per sender at once: lift the rate limit.
+const server = h.useServer({
+  args: { messages_per_second: 100000, messages_burst: 100000 },
+  allowances: [
     ['alice', 'chat:*'], ['bob', 'chat:*'], ['carol', 'chat:*'],
     ['dave', 'chat:*'], ['alice', 'exchange/0:*'], ['bob', 'exchange/0:*'],
-  ]);
-});
-
-afterEach(() => h.closeAllClients());
-
-after(async () => {
-  h.closeAllClients();
-  if (sockd) await sockd.stop().catch(() => sockd.kill());
-  if (pg) await pg.cleanup();
+  ],
 });
 
 /// Connects each sub and joins `topic` with all of them.
-const joined = (topic, ...subs) => h.joined(sockd, topic, ...subs);
+const joined = (topic, ...subs) => h.joined(server.sockd, topic, ...subs);
 
 /// A relayed frame on `topic` whose payload carries marker `m`.
 const relay = (topic, m) => {
@@ -61,11 +46,11 @@ function assertStamp(frame, sentAt) {
 
 test('tickets from /ticket and /v1/sock/ticket both open a socket', T, async () => {
   for (const path of ['/ticket', '/v1/sock/ticket']) {
-    const res = await h.getTicket(sockd, h.userToken('alice'), { path });
+    const res = await h.getTicket(server.sockd, h.userToken('alice'), { path });
     assert.equal(res.status, 200, `${path}: ${res.text}`);
     assert.deepEqual(Object.keys(res.body), ['ticket']);
     assert.match(res.body.ticket, h.TICKET_RE);
-    const c = await h.openSocket(sockd, res.body.ticket);
+    const c = await h.openSocket(server.sockd, res.body.ticket);
     assert.equal(c.cid, res.body.ticket.split(':')[1]);
     await c.roundTrip();
     const topic = h.uniqueTopic();
@@ -76,7 +61,7 @@ test('tickets from /ticket and /v1/sock/ticket both open a socket', T, async () 
 
 test('SUBSCRIBE by number or by name (any case) is acked with action 8', T,
      async () => {
-  const c = await h.connect(sockd, 'alice');
+  const c = await h.connect(server.sockd, 'alice');
   for (const action of [8, 'SUBSCRIBE', 'subscribe', 'Subscribe']) {
     const topic = h.uniqueTopic();
     // Awayto's transmit() sends store:false along.
@@ -87,7 +72,7 @@ test('SUBSCRIBE by number or by name (any case) is acked with action 8', T,
 });
 
 test('SUBSCRIBE with an id also gets an ACK', T, async () => {
-  const c = await h.connect(sockd, 'alice');
+  const c = await h.connect(server.sockd, 'alice');
   const topic = h.uniqueTopic();
   c.send({ action: 8, topic, id: 'sub-1' });
   assert.deepEqual(await c.next({ action: 8, topic }), { action: 8, topic });
@@ -98,7 +83,7 @@ test('SUBSCRIBE with an id also gets an ACK', T, async () => {
 test('a relay sent right after the SUBSCRIBE ack is accepted', T, async () => {
   // Awayto's client transmits as soon as the ack arrives: once it is sent,
   // the connection has joined.
-  const c = await h.connect(sockd, 'alice');
+  const c = await h.connect(server.sockd, 'alice');
   for (let i = 0; i < 500; ++i) {
     const topic = h.uniqueTopic();
     c.send({ action: 8, topic });
@@ -188,7 +173,7 @@ test('a target that is not a subscribed connection id: bad_target, dropped', T,
      async () => {
   const topic = h.uniqueTopic();
   const [alice, bob, carol] = await joined(topic, 'alice', 'bob', 'carol');
-  const dave = await h.connect(sockd, 'dave'); // connected, not subscribed
+  const dave = await h.connect(server.sockd, 'dave'); // connected, not subscribed
   const targets = [dave.cid, `bob:${bob.cid}`, crypto.randomUUID()];
   for (const [i, target] of targets.entries()) {
     const id = `bt-${i}`;
@@ -281,7 +266,7 @@ test('a member disconnecting (clean or abrupt) is announced with action 4', T,
 test('subscribing twice: second ack, one membership', T, async () => {
   const topic = h.uniqueTopic();
   const [alice] = await joined(topic, 'alice');
-  const bob = await h.connect(sockd, 'bob');
+  const bob = await h.connect(server.sockd, 'bob');
   bob.send({ action: 8, topic });
   bob.send({ action: 8, topic });
   assert.deepEqual(await bob.next((f) => f && f.topic === topic),
@@ -307,7 +292,7 @@ test('a relay on a topic not joined: not_subscribed, not delivered', T,
      async () => {
   const topic = h.uniqueTopic();
   const [bob] = await joined(topic, 'bob');
-  const alice = await h.connect(sockd, 'alice');
+  const alice = await h.connect(server.sockd, 'alice');
   alice.send({ action: 12, topic, payload: { m: 'nj' }, id: 'nj-1' });
   const err = await alice.next(h.isError('not_subscribed'));
   assert.equal(typeof err.payload.message, 'string');
@@ -323,7 +308,7 @@ test('a relay on a topic not joined: not_subscribed, not delivered', T,
 
 test('keepalive frames: PING is answered with PONG, PONG is silent', T,
      async () => {
-  const c = await h.connect(sockd, 'alice');
+  const c = await h.connect(server.sockd, 'alice');
   c.send({ payload: 'PONG' });
   c.send({ payload: 'PING' });
   // Nothing (no error) may come before the answer to the PING.
@@ -336,8 +321,8 @@ test('Awayto text provider flow on exchange/0 (topic_allowances rule)', T,
      async () => {
   // Without Awayto's tables, exchange/* falls back to topic_allowances.
   const topic = `exchange/0:${crypto.randomUUID()}`;
-  const alice = await h.connect(sockd, 'alice', { ticketPath: '/v1/sock/ticket' });
-  const bob = await h.connect(sockd, 'bob', { ticketPath: '/v1/sock/ticket' });
+  const alice = await h.connect(server.sockd, 'alice', { ticketPath: '/v1/sock/ticket' });
+  const bob = await h.connect(server.sockd, 'bob', { ticketPath: '/v1/sock/ticket' });
   alice.send({ store: false, action: 8, topic });
   assert.deepEqual(await alice.next((f) => f && f.topic === topic),
                    { action: 8, topic });
@@ -352,7 +337,7 @@ test('Awayto text provider flow on exchange/0 (topic_allowances rule)', T,
     assert.equal(f.sender, bob.cid);
     assertStamp(f, sentAt);
   }
-  const carol = await h.connect(sockd, 'carol'); // no exchange allowance
+  const carol = await h.connect(server.sockd, 'carol'); // no exchange allowance
   carol.send({ action: 8, topic, id: 'fx' });
   const err = await carol.next(h.isError('forbidden', { id: 'fx' }));
   assert.equal(err.payload.request, 8);

@@ -2,32 +2,17 @@
 // frames for bad input with the connection kept, closes for binary and
 // oversized frames, and the exact shape of error frames.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import * as h from './harness.mjs';
 
 const T = { timeout: 30000 };
 const MAX = 1024;
-let pg;
-let sockd;
-
-before(async () => {
-  pg = await h.startPostgres();
-  // Garbage counts against the rate limit: lift it, this file sends plenty.
-  sockd = await h.startSockd({
-    databaseUrl: pg.url,
-    args: { max_frame_bytes: MAX, messages_per_second: 100000,
-            messages_burst: 100000 },
-  });
-  await h.allow(pg, [['alice', 'chat:*'], ['bob', 'chat:*']]);
-});
-
-afterEach(() => h.closeAllClients());
-
-after(async () => {
-  h.closeAllClients();
-  if (sockd) await sockd.stop().catch(() => sockd.kill());
-  if (pg) await pg.cleanup();
+// Garbage counts against the rate limit: lift it, this file sends plenty.
+const server = h.useServer({
+  args: { max_frame_bytes: MAX, messages_per_second: 100000,
+          messages_burst: 100000 },
+  allowances: [['alice', 'chat:*'], ['bob', 'chat:*']],
 });
 
 const anyError = (f) => f && f.action === 'ERROR';
@@ -50,7 +35,7 @@ function assertErrorFrame(f, code, what) {
 }
 
 test('not a JSON object: bad_frame, connection kept', T, async () => {
-  const c = await h.connect(sockd, 'alice');
+  const c = await h.connect(server.sockd, 'alice');
   const topic = h.uniqueTopic();
   const inputs = ['not json', '{"action":', '{"action":8,"topic":"chat:x"',
                   '[1,2]', '[]', `[{"action":8,"topic":"${topic}"}]`,
@@ -68,7 +53,7 @@ test('not a JSON object: bad_frame, connection kept', T, async () => {
 });
 
 test('missing or wrong-typed action: bad_action with the id', T, async () => {
-  const c = await h.connect(sockd, 'alice');
+  const c = await h.connect(server.sockd, 'alice');
   const topic = h.uniqueTopic();
   await c.subscribe(topic);
   const bad = [undefined, null, true, false, 1.5, {}, [8], { n: 8 }];
@@ -91,7 +76,7 @@ test('missing or wrong-typed action: bad_action with the id', T, async () => {
 
 test('topic missing, without ":", or with an empty type or handle: bad_frame',
      T, async () => {
-  const c = await h.connect(sockd, 'alice');
+  const c = await h.connect(server.sockd, 'alice');
   const bad = [undefined, 'notopic', ':handle', 'chat:', ':', '', 42, null,
                { type: 'chat' }];
   for (const action of [12, 8, 'SUBSCRIBE', 'normal-message', 9]) {
@@ -110,7 +95,7 @@ test('topic missing, without ":", or with an empty type or handle: bad_frame',
 });
 
 test('id not a string of at most 64 characters: bad_frame', T, async () => {
-  const c = await h.connect(sockd, 'alice');
+  const c = await h.connect(server.sockd, 'alice');
   const topic = h.uniqueTopic();
   await c.subscribe(topic);
   for (const id of [42, true, {}, ['a'], 'x'.repeat(65)]) {
@@ -132,8 +117,8 @@ test('id not a string of at most 64 characters: bad_frame', T, async () => {
 test('server-only actions from a client: bad_action, never relayed', T,
      async () => {
   const topic = h.uniqueTopic();
-  const alice = await h.connect(sockd, 'alice');
-  const bob = await h.connect(sockd, 'bob');
+  const alice = await h.connect(server.sockd, 'alice');
+  const bob = await h.connect(server.sockd, 'bob');
   await alice.subscribe(topic);
   await bob.subscribe(topic);
   for (const action of [4, 7, 'ERROR', 'ACK']) {
@@ -154,7 +139,7 @@ test('server-only actions from a client: bad_action, never relayed', T,
 
 test('error frame shape: {action:"ERROR",topic,payload:{code,message,request,id}}',
      T, async () => {
-  const c = await h.connect(sockd, 'alice');
+  const c = await h.connect(server.sockd, 'alice');
   const topic = h.uniqueTopic();
   c.send({ action: 'normal-message', topic, payload: { x: 1 }, id: 'shape-1' });
   const f = await c.next(anyError);
@@ -175,7 +160,7 @@ test('error frame shape: {action:"ERROR",topic,payload:{code,message,request,id}
 });
 
 test('a binary frame closes the socket with 1003', T, async () => {
-  const c = await h.connect(sockd, 'alice');
+  const c = await h.connect(server.sockd, 'alice');
   c.sendBinary(Buffer.from(JSON.stringify({ payload: 'PING' })));
   const { code } = await c.closed();
   assert.equal(code, 1003);
@@ -183,7 +168,7 @@ test('a binary frame closes the socket with 1003', T, async () => {
 
 test('max_frame_bytes: exactly the limit passes, one byte more closes 1009', T,
      async () => {
-  const c = await h.connect(sockd, 'alice');
+  const c = await h.connect(server.sockd, 'alice');
   const topic = h.uniqueTopic();
   await c.subscribe(topic);
   const frame_of = (size, m) => {

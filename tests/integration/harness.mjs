@@ -11,6 +11,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { after, afterEach, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import WebSocket from 'ws';
@@ -725,6 +726,28 @@ export class Client {
 /// Terminates every client still open (for `afterEach`).
 export function closeAllClients() {
   for (const c of [...live_clients]) c.terminate();
+}
+
+/// One PostgreSQL and one sockd (started with `args`) for a whole test
+/// file, `allowances` rows granted: started before the first test, clients
+/// closed after each, both stopped after the last. Tests read
+/// `server.sockd` and `server.pg` of the returned object.
+export function useServer({ args = {}, allowances = [] } = {}) {
+  const server = { pg: null, sockd: null };
+  before(async () => {
+    server.pg = await startPostgres();
+    server.sockd = await startSockd({ databaseUrl: server.pg.url, args });
+    if (allowances.length > 0) await allow(server.pg, allowances);
+  });
+  afterEach(() => closeAllClients());
+  after(async () => {
+    closeAllClients();
+    if (server.sockd) {
+      await server.sockd.stop().catch(() => server.sockd.kill());
+    }
+    if (server.pg) await server.pg.cleanup();
+  });
+  return server;
 }
 
 /// Upgrades `GET /sock?ticket=...`. Resolves with a Client, or rejects with

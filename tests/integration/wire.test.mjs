@@ -2,36 +2,21 @@
 // (net/ws_reader.hpp, net/frame_batch.hpp): control frames, fragments,
 // every length form, closes in both directions and protocol errors.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import * as h from './harness.mjs';
 
 const T = { timeout: 30000 };
 const MAX = 200000;
-let pg;
-let sockd;
-
-before(async () => {
-  pg = await h.startPostgres();
-  sockd = await h.startSockd({
-    databaseUrl: pg.url,
-    args: { max_frame_bytes: MAX, messages_per_second: 100000,
-            messages_burst: 100000 },
-  });
-  await h.allow(pg, [['alice', 'chat:*'], ['bob', 'chat:*']]);
-});
-
-afterEach(() => h.closeAllClients());
-
-after(async () => {
-  h.closeAllClients();
-  if (sockd) await sockd.stop().catch(() => sockd.kill());
-  if (pg) await pg.cleanup();
+const server = h.useServer({
+  args: { max_frame_bytes: MAX, messages_per_second: 100000,
+          messages_burst: 100000 },
+  allowances: [['alice', 'chat:*'], ['bob', 'chat:*']],
 });
 
 test('a WebSocket ping is answered with a pong carrying its data', T,
      async () => {
-  const c = await h.connect(sockd, 'alice');
+  const c = await h.connect(server.sockd, 'alice');
   const pong = new Promise((resolve) => c.ws.once('pong', resolve));
   c.ws.ping(Buffer.from('are you there'));
   const data = await h.within(pong, 5000, 'pong');
@@ -40,7 +25,7 @@ test('a WebSocket ping is answered with a pong carrying its data', T,
 });
 
 test('a fragmented message, a ping between its fragments', T, async () => {
-  const c = await h.connect(sockd, 'alice');
+  const c = await h.connect(server.sockd, 'alice');
   const topic = h.uniqueTopic();
   const text = JSON.stringify({ action: 8, topic, id: 'frag-1' });
   const cut = Math.floor(text.length / 3);
@@ -56,7 +41,7 @@ test('a fragmented message, a ping between its fragments', T, async () => {
 test('relayed frames of every header length arrive whole and in order', T,
      async () => {
   const topic = h.uniqueTopic();
-  const [pub, sub] = await h.joined(sockd, topic, 'alice', 'bob');
+  const [pub, sub] = await h.joined(server.sockd, topic, 'alice', 'bob');
   // Payload sizes around the 126 and 65,536 byte header boundaries, then a
   // burst of small ones that leave in gathered writes.
   const sizes = [1, 60, 200, 65000, 70000, 150000];
@@ -72,33 +57,33 @@ test('relayed frames of every header length arrive whole and in order', T,
 });
 
 test('a close from the client is answered with its code', T, async () => {
-  const c = await h.connect(sockd, 'alice');
+  const c = await h.connect(server.sockd, 'alice');
   c.ws.close(4001, 'done here');
   const closed = await c.closed();
   assert.equal(closed.code, 4001);
 });
 
 test('text that is not UTF-8 closes with 1007', T, async () => {
-  const c = await h.connect(sockd, 'alice');
+  const c = await h.connect(server.sockd, 'alice');
   // ws refuses to send bad UTF-8 as text: write the masked frame raw.
   c.ws._socket.write(maskedFrame(0x1, Buffer.from([0x7B, 0xFF, 0x7D])));
   assert.equal((await c.closed()).code, 1007);
 });
 
 test('an unmasked client frame closes with 1002', T, async () => {
-  const c = await h.connect(sockd, 'alice');
+  const c = await h.connect(server.sockd, 'alice');
   c.ws._socket.write(Buffer.from([0x81, 0x02, 0x68, 0x69]));
   assert.equal((await c.closed()).code, 1002);
 });
 
 test('reserved bits close with 1002', T, async () => {
-  const c = await h.connect(sockd, 'alice');
+  const c = await h.connect(server.sockd, 'alice');
   c.ws._socket.write(maskedFrame(0x1 | 0x40, Buffer.from('{}')));
   assert.equal((await c.closed()).code, 1002);
 });
 
 test('frames split at every byte still parse', T, async () => {
-  const c = await h.connect(sockd, 'alice');
+  const c = await h.connect(server.sockd, 'alice');
   const topic = h.uniqueTopic();
   const bytes = maskedFrame(0x1, Buffer.from(JSON.stringify(
     { action: 8, topic, id: 'split-1' })));

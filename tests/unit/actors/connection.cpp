@@ -121,6 +121,27 @@ CAF_TEST(relays are stamped with the connection id) {
   CAF_CHECK_EQUAL(field(got[1], "action"), "ACK");
 }
 
+CAF_TEST(a relay without id is broadcast and not acknowledged) {
+  join();
+  auto got = frame(R"({"action":12,"topic":"chat:lobby","payload":{"n":1}})");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(field(got[0], "action"), 12);
+  CAF_CHECK_EQUAL(field(got[0], "payload", "n"), 1);
+  CAF_CHECK_EQUAL(field(got[0], "sender"), "c1");
+}
+
+CAF_TEST(a relay without id to a stranger is refused with bad_target) {
+  join();
+  auto got = frame(R"({"action":12,"topic":"chat:lobby",)"
+                   R"("payload":{"target":"nobody"}})");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(field(got[0], "action"), "ERROR");
+  CAF_CHECK_EQUAL(field(got[0], "topic"), "chat:lobby");
+  CAF_CHECK_EQUAL(field(got[0], "payload", "code"), "bad_target");
+  CAF_CHECK_EQUAL(field(got[0], "payload", "request"), 12);
+  CAF_CHECK_EQUAL(parsed(got[0])["payload"].count("id"), 0u);
+}
+
 CAF_TEST(a relay right behind the subscribe waits for the join) {
   self->send(conn, frame_atom::value,
              std::string{R"({"action":8,"topic":"chat:lobby"})"});

@@ -96,6 +96,58 @@ CAF_TEST(every member sees the same order) {
     CAF_CHECK_EQUAL(field(got[i], "payload"), i);
 }
 
+CAF_TEST(a post reaches every member and answers nobody) {
+  join("a", "alice");
+  join("b", "bob");
+  frames("a");
+  frames("b");
+  self->send(topic, post_atom::value,
+             relay{"12", R"({"m":1})", {}, false, "a", "alice"});
+  settle();
+  auto got_b = frames("b");
+  CAF_REQUIRE_EQUAL(got_b.size(), 1u);
+  CAF_CHECK_EQUAL(frames("a"), got_b);
+  CAF_CHECK_EQUAL(field(got_b[0], "sender"), "a");
+  CAF_CHECK_EQUAL(field(got_b[0], "payload", "m"), 1);
+  bool answered = false;
+  self->receive([&](bool) { answered = true; },
+                caf::after(std::chrono::seconds(0)) >> [] {});
+  CAF_CHECK(!answered);
+}
+
+CAF_TEST(a refused post is told to the socket of its sender only) {
+  join("a", "alice");
+  join("b", "bob");
+  frames("a");
+  frames("b");
+  self->send(topic, post_atom::value,
+             relay{"\"normal-message\"", "{}", "ghost", false, "a", "alice"});
+  settle();
+  auto got_a = frames("a");
+  CAF_REQUIRE_EQUAL(got_a.size(), 1u);
+  CAF_CHECK_EQUAL(got_a[0],
+                  R"({"action":"ERROR","topic":"chat:lobby","payload":)"
+                  R"({"code":"bad_target","message":"target is not a )"
+                  R"(connection in this topic","request":"normal-message"}})");
+  CAF_CHECK(frames("b").empty());
+}
+
+CAF_TEST(a post behind an uncommitted store keeps its place) {
+  join("a", "alice");
+  join("b", "bob");
+  frames("a");
+  frames("b");
+  self->send(topic, publish_atom::value,
+             relay{"12", "1", {}, true, "a", "alice"});
+  self->send(topic, post_atom::value, relay{"12", "2", {}, false, "a", "alice"});
+  settle();
+  auto got = frames("b");
+  CAF_REQUIRE_EQUAL(got.size(), 2u);
+  CAF_CHECK_EQUAL(field(got[0], "payload"), 1);
+  CAF_CHECK_EQUAL(field(got[1], "payload"), 2);
+  CAF_CHECK_EQUAL(script->stored.size(), 1u);
+}
+
 CAF_TEST(a burst of broadcasts starts one write per socket) {
   join("a", "alice");
   join("b", "bob");

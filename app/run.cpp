@@ -20,6 +20,7 @@
 #include <caf/send.hpp>
 
 #include "actors/admission.hpp"
+#include "actors/bridge.hpp"
 #include "actors/messages.hpp"
 #include "actors/ticket_registry.hpp"
 #include "actors/topic_type.hpp"
@@ -157,6 +158,7 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
   svc.opts = opts;
   svc.jwt = jwt;
   svc.dev_secret = dev_secret;
+  svc.bridge = spawn_bridge(sys);
   svc.admission = spawn_admission(sys, opts.max_connections,
                                   opts.max_connections_per_user);
   auto types = std::make_shared<topic_types>();
@@ -186,6 +188,7 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
   auto stop_actors = [&] {
     if (node)
       node->stop();
+    caf::anon_send_exit(svc.bridge, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(svc.tickets, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(svc.admission, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(svc.directory, caf::exit_reason::user_shutdown);

@@ -73,7 +73,7 @@ void ticket(const std::shared_ptr<server_state>& st, const request& req,
     return;
   }
   ask(
-    *st->svc.sys, st->svc.tickets, caf::infinite,
+    st->svc.bridge, st->svc.tickets, caf::infinite,
     [info, reply](const std::string& ticket) {
       reply(json_reply(info, http::status::ok, {{"ticket", ticket}}));
     },
@@ -92,7 +92,7 @@ void readyz(const std::shared_ptr<server_state>& st, const request& req,
     return;
   }
   ask(
-    *st->svc.sys, st->svc.db, caf::duration{ping_timeout},
+    st->svc.bridge, st->svc.db, caf::duration{ping_timeout},
     [info, reply](bool) {
       reply(json_reply(info, http::status::ok, {{"status", "ready"}}));
     },

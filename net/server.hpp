@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
 #include "actors/admission.hpp"
@@ -30,6 +31,7 @@ struct server_services {
   admission_actor admission;
   topic_directory_actor directory;
   database_actor db;
+  caf::actor bridge; // requests from the I/O threads (actors/bridge.hpp)
 };
 
 namespace net {

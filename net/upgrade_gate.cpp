@@ -57,7 +57,7 @@ void admit(const std::shared_ptr<server_state>& st, reply_info info,
            grant_handler grant, responder refuse) {
   auto admission = st->svc.admission;
   ask(
-    *st->svc.sys, admission, caf::infinite,
+    st->svc.bridge, admission, caf::infinite,
     [=](bool ok) {
       if (!ok) {
         refuse_with(refuse, info, peer, refusal_for(errc::server_full),
@@ -93,7 +93,7 @@ void check_upgrade(const std::shared_ptr<server_state>& st,
     return;
   }
   ask(
-    *st->svc.sys, st->svc.tickets, caf::infinite,
+    st->svc.bridge, st->svc.tickets, caf::infinite,
     [=](const std::string& sub, const std::string& cid) {
       admit(st, info, peer, sub, cid, grant, refuse);
     },

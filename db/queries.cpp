@@ -39,25 +39,42 @@ std::string store_statement(size_t rows) {
   return "sockd_store_" + std::to_string(rows);
 }
 
+std::string open_statement(size_t rows) {
+  return "sockd_open_" + std::to_string(rows);
+}
+
 namespace {
+
+// `rows` tuples of `columns` parameters each: ($1, $2), ($3, $4), ...
+std::string values_list(size_t rows, size_t columns) {
+  std::string sql;
+  for (size_t i = 0; i < rows; ++i) {
+    sql += i > 0 ? ", (" : "(";
+    for (size_t j = 0; j < columns; ++j) {
+      if (j > 0)
+        sql += ", ";
+      sql += "$" + std::to_string(i * columns + j + 1);
+    }
+    sql += ")";
+  }
+  return sql;
+}
 
 // Parameters are untyped on purpose: PostgreSQL coerces them to the
 // columns' types, so created_sub may be text (sockd's tables) or uuid
 // (Awayto's), and message jsonb or text.
 std::string store_sql(const std::string& s, size_t rows) {
-  std::string sql = "INSERT INTO " + s
-                    + ".topic_messages"
-                      " (topic, connection_id, created_sub, message) VALUES ";
-  for (size_t i = 0; i < rows; ++i) {
-    auto n = i * 4;
-    if (i > 0)
-      sql += ", ";
-    sql += "($" + std::to_string(n + 1) + ", $" + std::to_string(n + 2)
-           + ", $" + std::to_string(n + 3) + ", $" + std::to_string(n + 4)
-           + ")";
-  }
-  sql += " RETURNING seq";
-  return sql;
+  return "INSERT INTO " + s
+         + ".topic_messages (topic, connection_id, created_sub, message)"
+           " VALUES "
+         + values_list(rows, 4) + " RETURNING seq";
+}
+
+std::string open_sql(const std::string& s, size_t rows) {
+  return "INSERT INTO " + s
+         + ".sock_connections (connection_id, created_sub, node_name)"
+           " VALUES "
+         + values_list(rows, 3);
 }
 
 } // namespace
@@ -89,8 +106,10 @@ void prepare_statements(pqxx::connection& conn, const std::string& schema) {
                  + s
                  + ".topic_messages tm"
                    " WHERE tm.connection_id = $1::text)");
-  for (auto rows : store_chunk_sizes)
+  for (auto rows : store_chunk_sizes) {
     conn.prepare(store_statement(rows), store_sql(s, rows));
+    conn.prepare(open_statement(rows), open_sql(s, rows));
+  }
 }
 
 void prepare_participant_query(pqxx::connection& conn, const std::string& sql) {

@@ -39,6 +39,10 @@ constexpr size_t store_chunk_sizes[] = {64, 8, 1};
 /// The name of the prepared insert of `rows` messages.
 std::string store_statement(size_t rows);
 
+/// The name of the prepared insert of `rows` sock_connections rows (sizes
+/// of store_chunk_sizes).
+std::string open_statement(size_t rows);
+
 /// The most (user, connection) pairs the writers query returns.
 constexpr int writers_limit = 10000;
 

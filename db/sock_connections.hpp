@@ -16,8 +16,8 @@ void insert_connection(pqxx::connection& conn, const std::string& cid,
 
 void delete_connection(pqxx::connection& conn, const std::string& cid);
 
-/// Inserts (all ops open) or deletes (all closed) in ONE transaction: one
-/// commit for a burst of connections instead of one each.
+/// Inserts (all ops open, as multi-row inserts) or deletes (all closed) in
+/// ONE transaction: one commit for a burst of connections, not one each.
 void write_connections(pqxx::connection& conn,
                        const std::vector<pending_rows::op>& run,
                        const std::string& node_name);

@@ -57,6 +57,30 @@ test('JOIN and PART are logged; sock_connections has a row while connected',
                      { what: "alice's row removed after close" });
 });
 
+test('a burst of connections gets one row each, written in batches', T,
+     async () => {
+  // Many opens at once reach the database workers together and are written
+  // as multi-row inserts (db/sock_connections.cpp); every row must be there
+  // with its user and node, and none of the writes may have failed.
+  const subs = Array.from({ length: 64 }, (_, i) => `burst-${i}`);
+  const clients = await Promise.all(subs.map((sub) => h.connect(sockd, sub)));
+  const expected = clients.map(
+    (c, i) => `(${h.sqlString(c.cid)}, ${h.sqlString(subs[i])})`).join(', ');
+  // Rows whose user and node are right, and rows of these connections.
+  const rows = async () => pg.psql(
+    `SELECT count(*) FILTER (WHERE sc.created_sub::text = v.sub
+                               AND sc.node_name IS NOT NULL)
+            || '/' || count(sc.connection_id)
+     FROM (VALUES ${expected}) AS v(cid, sub)
+     LEFT JOIN ${S}.sock_connections sc ON sc.connection_id = v.cid`);
+  await h.eventually(async () => (await rows()) === '64/64',
+                     { what: '64 sock_connections rows' });
+  assert.doesNotMatch(sockd.log(), /sock_connections rows failed/);
+  for (const c of clients) await c.close();
+  await h.eventually(async () => (await rows()) === '0/0',
+                     { what: 'the 64 rows removed after close' });
+});
+
 test('a connection that stored messages keeps its row after closing', T,
      async () => {
   const bob = await h.connect(sockd, 'bob');

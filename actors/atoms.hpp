@@ -16,6 +16,9 @@ using frame_atom = caf::atom_constant<caf::atom("frame")>;
 using alive_atom = caf::atom_constant<caf::atom("alive")>;
 using closed_atom = caf::atom_constant<caf::atom("closed")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+// keepalive
+using watch_atom = caf::atom_constant<caf::atom("watch")>;
+using unwatch_atom = caf::atom_constant<caf::atom("unwatch")>;
 // topics and the directory
 using join_atom = caf::atom_constant<caf::atom("join")>;
 using leave_atom = caf::atom_constant<caf::atom("leave")>;

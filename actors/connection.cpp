@@ -283,12 +283,16 @@ connection_actor::behavior_type connection(connection_pointer self,
   st.cfg = std::move(cfg);
   log_info("JOIN user=" + st.cfg.sub + " connection=" + st.cfg.cid);
   self->send(st.cfg.db, opened_atom::value, st.cfg.cid, st.cfg.sub);
-  self->attach_functor([db = st.cfg.db, sub = st.cfg.sub,
+  if (st.cfg.keepalive)
+    self->send(st.cfg.keepalive, watch_atom::value, self->address());
+  self->attach_functor([db = st.cfg.db, keepalive = st.cfg.keepalive,
+                        addr = self->address(), sub = st.cfg.sub,
                         cid = st.cfg.cid](const caf::error&) {
     caf::anon_send(db, closed_atom::value, cid);
+    if (keepalive)
+      caf::anon_send(keepalive, unwatch_atom::value, addr);
     log_info("PART user=" + sub + " connection=" + cid);
   });
-  self->delayed_send(self, st.cfg.ping_interval, tick_atom::value);
   return {
     [=](frame_atom, const std::string& text) {
       auto now = self->clock().now();
@@ -316,7 +320,6 @@ connection_actor::behavior_type connection(connection_pointer self,
         return;
       }
       st.send(protocol::encode_keepalive(protocol::keepalive::ping));
-      self->delayed_send(self, st.cfg.ping_interval, tick_atom::value);
     },
     [=](closed_atom) { self->quit(); },
   };

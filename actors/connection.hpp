@@ -4,7 +4,7 @@
 //
 //   frame(text)   a text frame from the socket
 //   alive         a pong control frame (a sign of life)
-//   tick          keepalive timer (ping_interval)
+//   tick          keepalive (actors/keepalive.hpp: once per ping_interval)
 //   closed        the socket is gone: leave every topic, then stop
 #pragma once
 
@@ -13,6 +13,7 @@
 #include <caf/typed_actor.hpp>
 
 #include "actors/atoms.hpp"
+#include "actors/keepalive.hpp"
 #include "actors/outbound.hpp"
 #include "actors/topic_directory.hpp"
 #include "db/database.hpp"
@@ -31,9 +32,9 @@ struct connection_config {
   outbound_ptr out;            // the socket
   topic_directory_actor directory;
   database_actor db;
+  keepalive_actor keepalive; // null: no keepalive PINGs
   double messages_per_second = 20;
   int messages_burst = 10;
-  caf::timespan ping_interval = std::chrono::seconds(30);
   caf::timespan ping_timeout = std::chrono::seconds(90);
   // For database requests (history). Requests to topics and the directory
   // carry none: those are local actors that always answer (their own

@@ -21,6 +21,7 @@
 
 #include "actors/admission.hpp"
 #include "actors/bridge.hpp"
+#include "actors/keepalive.hpp"
 #include "actors/messages.hpp"
 #include "actors/ticket_registry.hpp"
 #include "actors/topic_type.hpp"
@@ -159,6 +160,8 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
   svc.jwt = jwt;
   svc.dev_secret = dev_secret;
   svc.bridge = spawn_bridge(sys);
+  svc.keepalive =
+    spawn_keepalive(sys, std::chrono::seconds(opts.ping_interval));
   svc.admission = spawn_admission(sys, opts.max_connections,
                                   opts.max_connections_per_user);
   auto types = std::make_shared<topic_types>();
@@ -189,6 +192,7 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
     if (node)
       node->stop();
     caf::anon_send_exit(svc.bridge, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(svc.keepalive, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(svc.tickets, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(svc.admission, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(svc.directory, caf::exit_reason::user_shutdown);

@@ -13,6 +13,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/admission.hpp"
+#include "actors/keepalive.hpp"
 #include "actors/ticket_registry.hpp"
 #include "actors/topic_directory.hpp"
 #include "auth/jwt.hpp"
@@ -31,6 +32,7 @@ struct server_services {
   admission_actor admission;
   topic_directory_actor directory;
   database_actor db;
+  keepalive_actor keepalive; // ticks every connection (actors/keepalive.hpp)
   caf::actor bridge; // requests from the I/O threads (actors/bridge.hpp)
 };
 

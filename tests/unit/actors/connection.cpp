@@ -18,9 +18,11 @@ namespace {
 struct connection_fixture : sockd::test::fixture {
   std::shared_ptr<recorder> out = std::make_shared<recorder>();
   topic_directory_actor directory;
+  keepalive_actor keepalive;
   connection_actor conn;
 
   connection_fixture() {
+    keepalive = spawn_keepalive(sys, std::chrono::seconds(30));
     auto types = std::make_shared<topic_types>();
     types->add("*", spawn_relay_topic);
     directory = spawn_topic_directory(sys, types, db);
@@ -32,10 +34,17 @@ struct connection_fixture : sockd::test::fixture {
     cfg.db = db;
     cfg.messages_per_second = 1;
     cfg.messages_burst = 3;
-    cfg.ping_interval = std::chrono::seconds(30);
+    cfg.keepalive = keepalive;
     cfg.ping_timeout = std::chrono::seconds(90);
     conn = spawn_connection(sys, cfg);
     script->allowed.emplace("alice", "chat:lobby");
+    settle();
+  }
+
+  // The ticker never runs out of timers: stop it before the fixture's
+  // teardown runs every timer to the end.
+  ~connection_fixture() {
+    caf::anon_send_exit(keepalive, caf::exit_reason::user_shutdown);
     settle();
   }
 
@@ -209,17 +218,31 @@ CAF_TEST(frames over the rate are dropped with rate_limited) {
 }
 
 CAF_TEST(keepalive pings every interval and closes a silent socket) {
-  pass(std::chrono::seconds(30));
+  auto step = caf::timespan{std::chrono::seconds(30)} / keepalive_slices;
+  // The first PING comes within one interval (at the connection's slice).
+  for (size_t i = 0; i < keepalive_slices && out->frames.empty(); ++i)
+    pass(step);
   CAF_CHECK_EQUAL(out->take(),
                   std::vector<std::string>{R"({"payload":"PING"})"});
-  frame(R"({"payload":"PONG"})"); // a sign of life at 30 s
-  pass(std::chrono::seconds(30));
-  pass(std::chrono::seconds(30));
-  CAF_CHECK(out->closes.empty()); // 90 s, 60 s after the PONG
-  pass(std::chrono::seconds(30));
-  CAF_REQUIRE_EQUAL(out->closes.size(), 1u);
+  frame(R"({"payload":"PONG"})"); // a sign of life at that tick
+  for (size_t i = 0; i < 2 * keepalive_slices; ++i)
+    pass(step);
+  CAF_CHECK_EQUAL(out->take().size(), 2u); // a PING every 30 s
+  CAF_CHECK(out->closes.empty());          // 60 s after the PONG
+  for (size_t i = 0; i < keepalive_slices; ++i)
+    pass(step);
+  CAF_REQUIRE_EQUAL(out->closes.size(), 1u); // 90 s after the PONG
   CAF_CHECK_EQUAL(out->closes[0].first, 1001u);
   CAF_CHECK_EQUAL(out->closes[0].second, "ping timeout");
+}
+
+CAF_TEST(a closed connection is no longer ticked) {
+  auto step = caf::timespan{std::chrono::seconds(30)} / keepalive_slices;
+  self->send(conn, closed_atom::value);
+  settle();
+  for (size_t i = 0; i < keepalive_slices; ++i)
+    pass(step);
+  CAF_CHECK(out->frames.empty());
 }
 
 CAF_TEST(load messages replays history newest first with has more) {

@@ -1,6 +1,6 @@
 #include "actors/keepalive.hpp"
 
-#include <array>
+#include <vector>
 #include <unordered_set>
 
 #include <caf/actor_cast.hpp>
@@ -14,12 +14,12 @@ namespace sockd {
 namespace {
 
 struct keepalive_state {
-  std::array<std::unordered_set<caf::actor_addr>, keepalive_slices> slices;
+  std::vector<std::unordered_set<caf::actor_addr>> slices;
   size_t next = 0; // the slice the next tick visits
   const char* name = "keepalive";
 
   std::unordered_set<caf::actor_addr>& slice_of(const caf::actor_addr& x) {
-    return slices[std::hash<caf::actor_addr>{}(x) % keepalive_slices];
+    return slices[std::hash<caf::actor_addr>{}(x) % slices.size()];
   }
 };
 
@@ -27,7 +27,8 @@ using keepalive_pointer = keepalive_actor::stateful_pointer<keepalive_state>;
 
 keepalive_actor::behavior_type keepalive(keepalive_pointer self,
                                          caf::timespan interval) {
-  auto step = interval / keepalive_slices;
+  self->state.slices.resize(keepalive_slices(interval));
+  auto step = interval / self->state.slices.size();
   self->delayed_send(self, step, tick_atom::value);
   return {
     [=](watch_atom, caf::actor_addr& who) {
@@ -39,7 +40,7 @@ keepalive_actor::behavior_type keepalive(keepalive_pointer self,
     [=](tick_atom) {
       auto& st = self->state;
       auto& slice = st.slices[st.next];
-      st.next = (st.next + 1) % keepalive_slices;
+      st.next = (st.next + 1) % st.slices.size();
       for (auto i = slice.begin(); i != slice.end();) {
         if (auto who = caf::actor_cast<caf::actor>(*i)) {
           caf::anon_send(who, tick_atom::value);
@@ -54,6 +55,11 @@ keepalive_actor::behavior_type keepalive(keepalive_pointer self,
 }
 
 } // namespace
+
+size_t keepalive_slices(caf::timespan interval) {
+  auto n = interval / caf::timespan{keepalive_step};
+  return n < 1 ? 1 : static_cast<size_t>(n);
+}
 
 keepalive_actor spawn_keepalive(caf::actor_system& sys,
                                 caf::timespan interval) {

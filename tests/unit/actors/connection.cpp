@@ -218,18 +218,19 @@ CAF_TEST(frames over the rate are dropped with rate_limited) {
 }
 
 CAF_TEST(keepalive pings every interval and closes a silent socket) {
-  auto step = caf::timespan{std::chrono::seconds(30)} / keepalive_slices;
+  auto slices = keepalive_slices(std::chrono::seconds(30));
+  auto step = caf::timespan{std::chrono::seconds(30)} / slices;
   // The first PING comes within one interval (at the connection's slice).
-  for (size_t i = 0; i < keepalive_slices && out->frames.empty(); ++i)
+  for (size_t i = 0; i < slices && out->frames.empty(); ++i)
     pass(step);
   CAF_CHECK_EQUAL(out->take(),
                   std::vector<std::string>{R"({"payload":"PING"})"});
   frame(R"({"payload":"PONG"})"); // a sign of life at that tick
-  for (size_t i = 0; i < 2 * keepalive_slices; ++i)
+  for (size_t i = 0; i < 2 * slices; ++i)
     pass(step);
   CAF_CHECK_EQUAL(out->take().size(), 2u); // a PING every 30 s
   CAF_CHECK(out->closes.empty());          // 60 s after the PONG
-  for (size_t i = 0; i < keepalive_slices; ++i)
+  for (size_t i = 0; i < slices; ++i)
     pass(step);
   CAF_REQUIRE_EQUAL(out->closes.size(), 1u); // 90 s after the PONG
   CAF_CHECK_EQUAL(out->closes[0].first, 1001u);
@@ -237,10 +238,11 @@ CAF_TEST(keepalive pings every interval and closes a silent socket) {
 }
 
 CAF_TEST(a closed connection is no longer ticked) {
-  auto step = caf::timespan{std::chrono::seconds(30)} / keepalive_slices;
+  auto slices = keepalive_slices(std::chrono::seconds(30));
+  auto step = caf::timespan{std::chrono::seconds(30)} / slices;
   self->send(conn, closed_atom::value);
   settle();
-  for (size_t i = 0; i < keepalive_slices; ++i)
+  for (size_t i = 0; i < slices; ++i)
     pass(step);
   CAF_CHECK(out->frames.empty());
 }

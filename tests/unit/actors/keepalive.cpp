@@ -9,7 +9,8 @@ using namespace sockd;
 namespace {
 
 constexpr auto interval = std::chrono::seconds(8);
-constexpr auto step = interval / keepalive_slices;
+const size_t slices = keepalive_slices(interval); // 80, of 100 ms
+const caf::timespan step = caf::timespan{interval} / slices;
 
 // Counts the ticks it gets.
 caf::behavior counter(caf::event_based_actor*, std::shared_ptr<int> ticks) {
@@ -56,15 +57,21 @@ struct keepalive_fixture : sockd::test::fixture {
 
 CAF_TEST_FIXTURE_SCOPE(keepalive_tests, keepalive_fixture)
 
+CAF_TEST(an interval is cut into slices of 100 ms) {
+  CAF_CHECK_EQUAL(keepalive_slices(std::chrono::seconds(30)), 300u);
+  CAF_CHECK_EQUAL(keepalive_slices(std::chrono::milliseconds(250)), 2u);
+  CAF_CHECK_EQUAL(keepalive_slices(std::chrono::milliseconds(50)), 1u);
+}
+
 CAF_TEST(every watched actor gets one tick per interval) {
-  run_for(keepalive_slices);
+  run_for(slices);
   CAF_CHECK_EQUAL(counts(), std::vector<int>(20, 1));
-  run_for(2 * keepalive_slices);
+  run_for(2 * slices);
   CAF_CHECK_EQUAL(counts(), std::vector<int>(20, 3));
 }
 
 CAF_TEST(the ticks of an interval are spread over its slices) {
-  // 20 actors in 8 slices: no single step ticks all of them.
+  // 20 actors in 80 slices: no single step ticks all of them.
   pass(step);
   int first = 0;
   for (auto n : counts())
@@ -77,7 +84,7 @@ CAF_TEST(unwatched and dead actors get no more ticks) {
     self->send(ticker, unwatch_atom::value, actors[i].address());
   caf::anon_send_exit(actors[10], caf::exit_reason::user_shutdown);
   settle();
-  run_for(keepalive_slices);
+  run_for(slices);
   auto got = counts();
   for (int i = 0; i <= 10; ++i)
     CAF_CHECK_EQUAL(got[i], 0);

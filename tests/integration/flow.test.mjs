@@ -169,6 +169,29 @@ test('payload.target delivers to that connection and the sender only', T,
   await bob.next(relay(topic, 't2'));
 });
 
+test('without an id: no ACK, but a bad target is still an ERROR', T,
+     async () => {
+  const topic = h.uniqueTopic();
+  const [alice, bob] = await joined(topic, 'alice', 'bob');
+  alice.send({ action: 13, topic, payload: { m: 'p1' } });
+  for (const c of [alice, bob]) await c.next(relay(topic, 'p1'));
+  alice.send({ action: 13, topic, payload: { m: 'p2', target: 'nobody' } });
+  const err = await alice.next(h.isError('bad_target'));
+  assert.deepEqual(err, {
+    action: 'ERROR', topic,
+    payload: { code: 'bad_target', message: err.payload.message,
+               request: 13 },
+  });
+  alice.send({ action: 13, topic, payload: { m: 'p3' } });
+  for (const c of [alice, bob]) {
+    const f = await c.next(anyRelay(topic));
+    assert.equal(f.payload.m, 'p3', `${c.sub} got nothing in between`);
+  }
+  await alice.roundTrip();
+  assert.deepEqual(alice.queued((f) => f && f.action === 'ACK'), [],
+                   'frames without an id get no ACK');
+});
+
 test('a target that is not a subscribed connection id: bad_target, dropped', T,
      async () => {
   const topic = h.uniqueTopic();

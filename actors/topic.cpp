@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <list>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
@@ -96,10 +97,12 @@ struct topic_state : topic_room {
   topic_context ctx;
   topic_hooks_ptr hooks;
   std::unordered_map<std::string, joined_member> members_by_cid;
-  // Monitored actors: a connection (one member) or a relay (its members).
-  // A vector, not a set: nearly always one cid, and one small block per
-  // idle member instead of a set's buckets and node.
-  std::unordered_map<caf::actor_addr, std::vector<std::string>> cids_by_conn;
+  // Monitored actors and the members they stand for. A connection actor is
+  // exactly one member (a plain entry: no set per idle member); a relay
+  // holds many, joining and leaving one by one, so it gets a set.
+  std::unordered_map<caf::actor_addr, std::string> cid_of_conn;
+  std::unordered_map<caf::actor_addr, std::unordered_set<std::string>>
+    cids_of_relay;
   std::unordered_map<caf::actor_addr, caf::actor> relays;
   caf::local_actor* self = nullptr;
   uint64_t next_order = 0;
@@ -185,13 +188,15 @@ struct topic_state : topic_room {
   }
 
   joined_member& add(member who, caf::actor relay, std::string node) {
-    auto& cids = cids_by_conn[who.conn];
-    if (cids.empty())
-      self->monitor(who.conn);
-    if (std::find(cids.begin(), cids.end(), who.cid) == cids.end())
-      cids.push_back(who.cid);
-    if (relay)
+    if (relay) {
+      auto& cids = cids_of_relay[who.conn]; // who.conn is the relay
+      if (cids.empty())
+        self->monitor(who.conn);
+      cids.insert(who.cid);
       relays.emplace(relay.address(), relay);
+    } else if (cid_of_conn.emplace(who.conn, who.cid).second) {
+      self->monitor(who.conn);
+    }
     auto& m = members_by_cid[who.cid];
     m.info = std::move(who);
     m.order = next_order++;
@@ -203,8 +208,12 @@ struct topic_state : topic_room {
   // The cids a monitored actor stands for, in join order.
   std::vector<std::string> cids_of(const caf::actor_addr& conn) const {
     std::vector<std::string> result;
-    auto i = cids_by_conn.find(conn);
-    if (i == cids_by_conn.end())
+    if (auto i = cid_of_conn.find(conn); i != cid_of_conn.end()) {
+      result.push_back(i->second);
+      return result;
+    }
+    auto i = cids_of_relay.find(conn);
+    if (i == cids_of_relay.end())
       return result;
     result.assign(i->second.begin(), i->second.end());
     std::sort(result.begin(), result.end(), [this](auto& x, auto& y) {
@@ -307,12 +316,17 @@ struct topic_state : topic_room {
       return;
     auto gone = std::move(i->second.info);
     members_by_cid.erase(i);
-    if (auto j = cids_by_conn.find(gone.conn); j != cids_by_conn.end()) {
-      auto& cids = j->second;
-      cids.erase(std::remove(cids.begin(), cids.end(), cid), cids.end());
-      if (cids.empty()) {
+    if (auto j = cid_of_conn.find(gone.conn); j != cid_of_conn.end()) {
+      if (j->second == cid) {
         self->demonitor(gone.conn);
-        cids_by_conn.erase(j);
+        cid_of_conn.erase(j);
+      }
+    } else if (auto k = cids_of_relay.find(gone.conn);
+               k != cids_of_relay.end()) {
+      k->second.erase(cid);
+      if (k->second.empty()) {
+        self->demonitor(gone.conn);
+        cids_of_relay.erase(k);
         relays.erase(gone.conn);
       }
     }

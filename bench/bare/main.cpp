@@ -10,14 +10,13 @@
 #include <thread>
 #include <vector>
 
-#include <sys/resource.h>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include "bare/hub.hpp"
 #include "bare/listener.hpp"
+#include "common/file_limit.hpp"
 
 namespace {
 
@@ -80,19 +79,11 @@ cli parse(int argc, char** argv) {
   return c;
 }
 
-void raise_file_limit() {
-  rlimit lim{};
-  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
-    lim.rlim_cur = lim.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &lim);
-  }
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
   auto c = parse(argc, argv);
-  raise_file_limit();
+  bench::raise_file_limit();
   boost::system::error_code ec;
   auto addr = net::ip::make_address(c.host, ec);
   if (ec)

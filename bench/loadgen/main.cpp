@@ -11,13 +11,12 @@
 #include <map>
 #include <string>
 
-#include <sys/resource.h>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <nlohmann/json.hpp>
 
 #include "auth/jwt.hpp"
+#include "common/file_limit.hpp"
 #include "loadgen/scenario.hpp"
 
 namespace {
@@ -51,14 +50,6 @@ double number(const std::string& key, const std::string& value, double lo,
   if (value.empty() || *end != '\0' || !(n >= lo && n <= hi))
     usage("bad value for --" + key + ": " + value);
   return n;
-}
-
-void raise_file_limit() {
-  rlimit lim{};
-  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
-    lim.rlim_cur = lim.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &lim);
-  }
 }
 
 } // namespace
@@ -163,7 +154,7 @@ int main(int argc, char** argv) {
                  {"iat", now},
                  {"exp", now + 3600}}));
   }
-  raise_file_limit();
+  bench::raise_file_limit();
   net::io_context ioc{1};
   auto sc = bench::make_scenario(ioc, cfg);
   if (!sc)

@@ -12,17 +12,6 @@ namespace {
 const std::vector<std::string> all_nodes{"earth", "jupiter", "mars"};
 
 struct fixture : sockd::test::cluster_fixture {
-  void members_everywhere(const std::string& topic) {
-    connect("earth", "e1", "erin");
-    connect("mars", "m1", "mark");
-    connect("jupiter", "j1", "jade");
-    for (auto cid : {"e1", "m1", "j1"}) {
-      CAF_REQUIRE_EQUAL(join(cid, topic), true);
-    }
-    for (auto cid : {"e1", "m1", "j1"})
-      frames(cid);
-  }
-
   // Leave notices (action 4) in `got`, by payload.
   static std::vector<std::string> left(const std::vector<std::string>& got) {
     std::vector<std::string> result;
@@ -77,11 +66,7 @@ CAF_TEST(a member node dies and the owner tells the others) {
 }
 
 CAF_TEST(a new node takes over its topics and members stay subscribed) {
-  auto earth_acceptor = next_accept_handle();
-  auto mars_acceptor = next_accept_handle();
-  wire("earth", "mars", earth_acceptor);
-  wire("earth", "jupiter", earth_acceptor);
-  wire("mars", "jupiter", mars_acceptor);
+  wire_all();
   start("earth", {});
   start("mars", {"earth"});
   // A topic that earth and mars place on earth, and three nodes on jupiter.

@@ -149,16 +149,35 @@ struct cluster_fixture : test_network_fixture_base<planet> {
     settle();
   }
 
-  /// earth, then mars (seeding earth), then jupiter (seeding both).
-  void start_all() {
+  /// The simulated network between earth, mars and jupiter (earth and
+  /// mars accept, jupiter dials).
+  void wire_all() {
     auto earth_acceptor = next_accept_handle();
     auto mars_acceptor = next_accept_handle();
     wire("earth", "mars", earth_acceptor);
     wire("earth", "jupiter", earth_acceptor);
     wire("mars", "jupiter", mars_acceptor);
+  }
+
+  /// earth, then mars (seeding earth), then jupiter (seeding both).
+  void start_all() {
+    wire_all();
     start("earth", {});
     start("mars", {"earth"});
     start("jupiter", {"earth", "mars"});
+  }
+
+  // One member of `topic` on every node: e1 (earth), m1 (mars), j1
+  // (jupiter); every frame they got so far is dropped.
+  void members_everywhere(const std::string& topic) {
+    connect("earth", "e1", "erin");
+    connect("mars", "m1", "mark");
+    connect("jupiter", "j1", "jade");
+    for (auto cid : {"e1", "m1", "j1"}) {
+      CAF_REQUIRE_EQUAL(join(cid, topic), true);
+    }
+    for (auto cid : {"e1", "m1", "j1"})
+      frames(cid);
   }
 
   /// A kill -9: every connection of `name` breaks, on both ends, and the

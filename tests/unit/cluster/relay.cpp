@@ -17,19 +17,6 @@ struct fixture : sockd::test::cluster_fixture {
   fixture() {
     start_all();
   }
-
-  // One member of `topic` on every node: e1 (earth), m1 (mars), j1
-  // (jupiter); every frame they got so far is dropped.
-  void members_everywhere(const std::string& topic) {
-    connect("earth", "e1", "erin");
-    connect("mars", "m1", "mark");
-    connect("jupiter", "j1", "jade");
-    for (auto cid : {"e1", "m1", "j1"}) {
-      CAF_REQUIRE_EQUAL(join(cid, topic), true);
-    }
-    for (auto cid : {"e1", "m1", "j1"})
-      frames(cid);
-  }
 };
 
 } // namespace

@@ -19,6 +19,8 @@ const char* to_string(errc code) {
     case errc::unauthorized: return "unauthorized";
     case errc::server_full: return "server_full";
     case errc::too_many_connections: return "too_many_connections";
+    case errc::limit_exceeded: return "limit_exceeded";
+    case errc::too_many_tickets: return "too_many_tickets";
   }
   return "internal";
 }

@@ -23,6 +23,8 @@ enum class errc : uint8_t {
   unauthorized,         // ticket unknown, used, expired or malformed
   server_full,          // max_connections reached on this node
   too_many_connections, // max_connections_per_user reached on this node
+  limit_exceeded,       // a per-connection cap (memberships, docs/security.md)
+  too_many_tickets,     // max_tickets_per_user outstanding tickets
 };
 
 /// The error category CAF renders sockd errors under.

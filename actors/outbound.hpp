@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace sockd {
 
@@ -36,6 +37,16 @@ public:
   /// Starts writing what queue() left waiting.
   virtual void flush() {
     // nop: the default queue() sent already
+  }
+
+  /// Queues frames that leave as the socket drains (a whiteboard's board
+  /// for a late joiner): they enter the byte-limited queue only while it
+  /// holds little, so a large snapshot never closes a healthy socket as a
+  /// slow consumer. Frames sent later go out after them. The frames are
+  /// shared with their owner, so waiting costs a pointer each.
+  virtual void send_backlog(std::vector<frame_ptr> frames) {
+    for (auto& frame : frames)
+      send(std::move(frame));
   }
 
   /// Closes the socket with a WebSocket close code and reason.

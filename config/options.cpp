@@ -333,6 +333,47 @@ const std::vector<spec>& specs() {
      "where this node accepts other nodes", address(&o::cluster_listen, true)},
     {"cluster_seeds", "LIST", "(empty)",
      "comma-separated host:port of nodes to join", set_seeds},
+    {"max_topics_per_connection", "N", "100",
+     "memberships one socket may hold", integer(&o::max_topics_per_connection,
+                                                1, int_max)},
+    {"max_topic_bytes", "BYTES", "256", "longest topic name (3-65536)",
+     integer(&o::max_topic_bytes, 3, 65536)},
+    {"max_json_depth", "N", "64", "deepest JSON nesting in a frame (1-1024)",
+     integer(&o::max_json_depth, 1, 1024)},
+    {"max_tickets_per_user", "N", "100",
+     "outstanding (issued, unredeemed) tickets of one user",
+     integer(&o::max_tickets_per_user, 1, int_max)},
+    {"max_pending_per_address", "N", "64",
+     "sockets of one client address not yet upgraded",
+     integer(&o::max_pending_per_address, 1, int_max)},
+    {"handshake_timeout", "SECONDS", "10",
+     "time from accept to a finished upgrade (1-3600)",
+     integer(&o::handshake_timeout, 1, 3600)},
+    {"jwt_require_exp", "BOOL", "false", "refuse tokens without exp",
+     boolean(&o::jwt_require_exp), true},
+    {"cluster_tls_cert", "FILE", "(empty)",
+     "PEM certificate of this node (mutual TLS between nodes)",
+     text(&o::cluster_tls_cert)},
+    {"cluster_tls_key", "FILE", "(empty)", "PEM private key of that certificate",
+     text(&o::cluster_tls_key)},
+    {"cluster_tls_ca", "FILE", "(empty)",
+     "PEM CA certificate that signs every node of the cluster",
+     text(&o::cluster_tls_ca)},
+    {"cluster_insecure", "BOOL", "false",
+     "allow plain BASP on a non-loopback cluster_listen (logs a warning)",
+     boolean(&o::cluster_insecure), true},
+    {"dev_allow_remote", "BOOL", "false",
+     "allow dev on a listen address other than loopback",
+     boolean(&o::dev_allow_remote), true},
+    {"max_inbound_frames", "N", "16",
+     "frames of one socket in flight to its actor before reading pauses",
+     integer(&o::max_inbound_frames, 1, 4096)},
+    {"max_inbound_bytes", "BYTES", "262144",
+     "bytes of those frames before reading pauses (one frame always fits)",
+     integer(&o::max_inbound_bytes, 1024, int64_max)},
+    {"max_history_rows", "N", "10000",
+     "deepest stored row LOAD_MESSAGES pages may reach",
+     integer(&o::max_history_rows, 1, int_max)},
     {"io_threads", "N", "0", "network threads (0: half the cores, max 256)",
      integer(&o::io_threads, 0, 256)},
     {"actor_threads", "N", "0",
@@ -576,6 +617,43 @@ std::string host_name() {
   return buf;
 }
 
+// Loopback hosts: 127.0.0.0/8, ::1 and localhost.
+bool is_loopback(std::string_view host) {
+  return starts_with(host, "127.") || host == "::1" || host == "localhost";
+}
+
+// RFC 7518 section 3.2: an HS256 key at least as long as the hash.
+constexpr size_t min_secret_bytes = 32;
+
+// Checks that span options: the combination is wrong, not one value.
+std::string check_combinations(const options& o) {
+  if (o.jwt_secret.empty() && o.jwt_public_key.empty() && !o.dev)
+    return "no JWT key: set jwt_secret or jwt_public_key "
+           "(or dev for local testing)";
+  if (!o.jwt_secret.empty() && o.jwt_secret.size() < min_secret_bytes)
+    return "jwt_secret: " + std::to_string(o.jwt_secret.size())
+           + " bytes is too short for HS256 (at least "
+           + std::to_string(min_secret_bytes) + ", RFC 7518 section 3.2)";
+  if (o.dev && !o.dev_allow_remote && !is_loopback(o.listen_host()))
+    return "dev: listen " + quote(o.listen)
+           + " is not a loopback address; dev hands out tokens to anyone, "
+             "so it needs dev_allow_remote as well";
+  int tls_files = !o.cluster_tls_cert.empty() + !o.cluster_tls_key.empty()
+                  + !o.cluster_tls_ca.empty();
+  if (tls_files != 0 && tls_files != 3)
+    return "cluster_tls_cert, cluster_tls_key and cluster_tls_ca go "
+           "together: set all three or none";
+  if (!o.cluster_listen.empty() && tls_files == 0 && !o.cluster_insecure) {
+    host_port hp;
+    split_host_port(o.cluster_listen, hp, 0);
+    if (!is_loopback(hp.host))
+      return "cluster_listen: " + quote(o.cluster_listen)
+             + " is not a loopback address; set cluster_tls_cert, "
+               "cluster_tls_key and cluster_tls_ca (or cluster_insecure)";
+  }
+  return {};
+}
+
 parse_result failure(std::string error) {
   parse_result result;
   result.error = std::move(error);
@@ -598,6 +676,11 @@ int half_the_cores() {
 }
 
 } // namespace
+
+bool options::cluster_tls() const {
+  return !cluster_listen.empty() && !cluster_tls_cert.empty()
+         && !cluster_tls_key.empty() && !cluster_tls_ca.empty();
+}
 
 int options::network_threads() const {
   return io_threads > 0 ? io_threads : half_the_cores();
@@ -646,9 +729,8 @@ parse_result parse_options(int argc, const char* const* argv,
     return failure(std::move(err));
   if (opts.node_name.empty())
     opts.node_name = host_name();
-  if (opts.jwt_secret.empty() && opts.jwt_public_key.empty() && !opts.dev)
-    return failure("no JWT key: set jwt_secret or jwt_public_key "
-                   "(or dev for local testing)");
+  if (auto err = check_combinations(opts); !err.empty())
+    return failure(std::move(err));
   parse_result result;
   result.opts = std::move(opts);
   return result;

@@ -36,7 +36,24 @@ struct options {
   std::string node_name;             // default: host name
   std::string cluster_listen;
   std::vector<std::string> cluster_seeds;
+  // Limits on what one client can make a node hold (docs/security.md).
+  int max_topics_per_connection = 100;
+  int max_topic_bytes = 256;
+  int max_json_depth = 64;
+  int max_tickets_per_user = 100;
+  int max_pending_per_address = 64;
+  int handshake_timeout = 10;        // seconds from accept to upgrade
+  bool jwt_require_exp = false;
+  // Mutual TLS between cluster nodes (docs/cluster.md).
+  std::string cluster_tls_cert;      // PEM: this node's certificate
+  std::string cluster_tls_key;       // PEM: its private key
+  std::string cluster_tls_ca;        // PEM: the CA that signs every node
+  bool cluster_insecure = false;     // plain BASP on a non-loopback address
   // sockd additions (docs/configuration.md)
+  bool dev_allow_remote = false;     // dev on a non-loopback listen address
+  int max_inbound_frames = 16;       // frames in flight to a connection actor
+  int64_t max_inbound_bytes = 262144; // bytes of those frames
+  int max_history_rows = 10000;      // deepest row LOAD_MESSAGES pages reach
   int io_threads = 0;                // 0: half the cores (at least 1)
   int actor_threads = 0;             // CAF scheduler workers; 0: likewise
   std::string static_dir;            // demo page files served at / with dev
@@ -50,6 +67,9 @@ struct options {
   /// not outnumber the cores (docs/performance.md).
   int network_threads() const;
   int scheduler_threads() const;
+
+  /// True when cluster_listen is set and the three cluster_tls_* are.
+  bool cluster_tls() const;
 
   /// The listen address split into host and port.
   std::string listen_host() const;

@@ -121,10 +121,11 @@ CAF_TEST(missing jwt configuration is refused unless dev) {
   CAF_CHECK_EQUAL(error_of({}), msg);
   CAF_CHECK_EQUAL(error_of({"--dev=false"}), msg);
   CAF_CHECK_EQUAL(error_of({"--jwt_secret="}), msg);
-  CAF_CHECK_EQUAL(parse({"--jwt_secret=s3cret"}).error, "");
+  CAF_CHECK_EQUAL(parse({"--jwt_secret=s3cret-0123456789abcdef0123456789abcdef"}).error, "");
   CAF_CHECK_EQUAL(parse({"--jwt_public_key=/etc/sockd/key.pem"}).error, "");
   CAF_CHECK_EQUAL(parse({}, {"SOCKD_DEV=yes"}).error, "");
-  CAF_CHECK_EQUAL(opts_of({}, {"SOCKD_JWT_SECRET=abc"}).jwt_secret, "abc");
+  CAF_CHECK_EQUAL(opts_of({}, {"SOCKD_JWT_SECRET=abc0123456789abcdef0123456789abcdef"}).jwt_secret,
+                  "abc0123456789abcdef0123456789abcdef");
 }
 
 CAF_TEST(file then environment then command line) {
@@ -133,7 +134,7 @@ CAF_TEST(file then environment then command line) {
               "listen = 127.0.0.1:9001\n"
               "ticket_ttl = 11\n"
               "schema = from_file\n"
-              "jwt_secret = file-secret\n"};
+              "jwt_secret = file-secret-0123456789abcdef0123456789abcdef\n"};
   auto res
     = parse({"--config=" + f.path, "--schema=from_cli"},
             {"SOCKD_TICKET_TTL=22", "SOCKD_SCHEMA=from_env", "PATH=/usr/bin"});
@@ -141,9 +142,9 @@ CAF_TEST(file then environment then command line) {
   CAF_CHECK_EQUAL(res.opts->listen, "127.0.0.1:9001");
   CAF_CHECK_EQUAL(res.opts->ticket_ttl, 22);
   CAF_CHECK_EQUAL(res.opts->schema, "from_cli");
-  CAF_CHECK_EQUAL(res.opts->jwt_secret, "file-secret");
+  CAF_CHECK_EQUAL(res.opts->jwt_secret, "file-secret-0123456789abcdef0123456789abcdef");
   // The file named by SOCKD_CONFIG, with `--config FILE` winning over it.
-  temp_file other{"ticket_ttl = 33\njwt_secret = x\n"};
+  temp_file other{"ticket_ttl = 33\njwt_secret = x0123456789abcdef0123456789abcdef\n"};
   res = parse({}, {"SOCKD_CONFIG=" + f.path});
   CAF_REQUIRE(res.opts);
   CAF_CHECK_EQUAL(res.error, "");
@@ -155,11 +156,11 @@ CAF_TEST(file then environment then command line) {
 }
 
 CAF_TEST(environment variables) {
-  auto res = parse({}, {"SOCKD_JWT_SECRET=a=b", "SOCKD_PING_TIMEOUT=120",
+  auto res = parse({}, {"SOCKD_JWT_SECRET=a=b0123456789abcdef0123456789abcdef", "SOCKD_PING_TIMEOUT=120",
                         "SOCKD_BIN=/usr/bin/sockd",
                         "SOCKD_LISTEN=", "sockd_ping_interval=5", "SOCKD_DEV"});
   CAF_REQUIRE_EQUAL(res.error, "");
-  CAF_CHECK_EQUAL(res.opts->jwt_secret, "a=b");
+  CAF_CHECK_EQUAL(res.opts->jwt_secret, "a=b0123456789abcdef0123456789abcdef");
   CAF_CHECK_EQUAL(res.opts->ping_timeout, 120);
   // Empty means unset, names are upper case, other SOCKD_ names are ignored.
   CAF_CHECK_EQUAL(res.opts->listen, "127.0.0.1:8080");
@@ -169,7 +170,7 @@ CAF_TEST(environment variables) {
 
 CAF_TEST(config file format) {
   temp_file f{"  # indented comment\r\n"
-              "jwt_secret = \"with # hash and \\\"quotes\\\" \\\\ \"  # c\r\n"
+              "jwt_secret = \"0123456789abcdef0123456789abcdef with # hash and \\\"quotes\\\" \\\\ \"  # c\r\n"
               "database_url=postgres://u:p@localhost/db?sslmode=disable\n"
               "   node_name   =   edge 1   \n"
               "participant_query = \"SELECT sub, name\n"
@@ -180,7 +181,7 @@ CAF_TEST(config file format) {
   auto res = parse({"--config=" + f.path});
   CAF_REQUIRE_EQUAL(res.error, "");
   auto& o = *res.opts;
-  CAF_CHECK_EQUAL(o.jwt_secret, "with # hash and \"quotes\" \\ ");
+  CAF_CHECK_EQUAL(o.jwt_secret, "0123456789abcdef0123456789abcdef with # hash and \"quotes\" \\ ");
   CAF_CHECK_EQUAL(o.database_url,
                   "postgres://u:p@localhost/db?sslmode=disable");
   CAF_CHECK_EQUAL(o.node_name, "edge 1");
@@ -237,10 +238,10 @@ CAF_TEST(command line forms) {
   CAF_CHECK_EQUAL(res.opts->ticket_ttl, 5);
   CAF_CHECK_EQUAL(res.opts->dev, true);
   CAF_CHECK_EQUAL(res.opts->ping_interval, 7);
-  res = parse({"--jwt_secret=x", "--dev", "off"});
+  res = parse({"--jwt_secret=x0123456789abcdef0123456789abcdef", "--dev", "off"});
   CAF_REQUIRE(res.opts);
   CAF_CHECK_EQUAL(res.opts->dev, false);
-  res = parse({"--jwt_secret=x", "--dev=true", "--dev=no"});
+  res = parse({"--jwt_secret=x0123456789abcdef0123456789abcdef", "--dev=true", "--dev=no"});
   CAF_REQUIRE(res.opts);
   CAF_CHECK_EQUAL(res.opts->dev, false);
   CAF_CHECK_EQUAL(error_of(dev({"--listen"})), "option --listen needs a value");
@@ -392,10 +393,10 @@ CAF_TEST(messages_per_second is a positive number) {
 
 CAF_TEST(booleans) {
   for (auto v : {"true", "1", "yes", "on", "TRUE", "Yes", "On"})
-    CAF_CHECK_EQUAL(opts_of({"--jwt_secret=x", std::string{"--dev="} + v}).dev,
+    CAF_CHECK_EQUAL(opts_of({"--jwt_secret=x0123456789abcdef0123456789abcdef", std::string{"--dev="} + v}).dev,
                     true);
   for (auto v : {"false", "0", "no", "off", "False", "NO", "OFF"})
-    CAF_CHECK_EQUAL(opts_of({"--jwt_secret=x", std::string{"--dev="} + v}).dev,
+    CAF_CHECK_EQUAL(opts_of({"--jwt_secret=x0123456789abcdef0123456789abcdef", std::string{"--dev="} + v}).dev,
                     false);
   CAF_CHECK_EQUAL(error_of({"--dev=maybe"}),
                   "dev: 'maybe' is not a boolean (true/false, 1/0, yes/no, "
@@ -406,6 +407,11 @@ CAF_TEST(booleans) {
 }
 
 CAF_TEST(listen addresses) {
+  // dev_allow_remote: dev alone stays on loopback (tested below).
+  auto dev = [](strings args) {
+    args.insert(args.begin(), {"--dev", "--dev_allow_remote"});
+    return args;
+  };
   auto res = parse(dev({"--listen=[::1]:8443"}));
   CAF_REQUIRE_EQUAL(res.error, "");
   CAF_CHECK_EQUAL(res.opts->listen_host(), "::1");
@@ -526,4 +532,67 @@ CAF_TEST(allowances per topic type) {
   CAF_CHECK_EQUAL(o.allowances.at("exchange/2"), "");
   CAF_CHECK_EQUAL(error_of(dev({"--allowance.chat"})),
                   "option --allowance.chat needs a value");
+}
+
+CAF_TEST(limits have their documented defaults) {
+  auto o = opts_of({"--dev"});
+  CAF_CHECK_EQUAL(o.max_topics_per_connection, 100);
+  CAF_CHECK_EQUAL(o.max_topic_bytes, 256);
+  CAF_CHECK_EQUAL(o.max_json_depth, 64);
+  CAF_CHECK_EQUAL(o.max_tickets_per_user, 100);
+  CAF_CHECK_EQUAL(o.max_pending_per_address, 64);
+  CAF_CHECK_EQUAL(o.handshake_timeout, 10);
+  CAF_CHECK_EQUAL(o.jwt_require_exp, false);
+  CAF_CHECK_EQUAL(o.max_inbound_frames, 16);
+  CAF_CHECK_EQUAL(o.max_inbound_bytes, 262144);
+  CAF_CHECK_EQUAL(o.max_history_rows, 10000);
+  CAF_CHECK_EQUAL(o.cluster_insecure, false);
+  CAF_CHECK_EQUAL(o.dev_allow_remote, false);
+  CAF_CHECK_EQUAL(error_of(dev({"--max_json_depth=0"})),
+                  "max_json_depth: '0' is out of range (1 to 1024) "
+                  "(command line)");
+  CAF_CHECK_EQUAL(error_of(dev({"--max_topic_bytes=2"})),
+                  "max_topic_bytes: '2' is out of range (3 to 65536) "
+                  "(command line)");
+}
+
+CAF_TEST(short hs256 secrets are refused) {
+  CAF_CHECK_EQUAL(error_of({"--jwt_secret=a"}),
+                  "jwt_secret: 1 bytes is too short for HS256 (at least 32, "
+                  "RFC 7518 section 3.2)");
+  CAF_CHECK_EQUAL(error_of({"--jwt_secret=" + std::string(31, 'k')}),
+                  "jwt_secret: 31 bytes is too short for HS256 (at least "
+                  "32, RFC 7518 section 3.2)");
+  CAF_CHECK_EQUAL(parse({"--jwt_secret=" + std::string(32, 'k')}).error, "");
+}
+
+CAF_TEST(dev off loopback needs dev_allow_remote) {
+  auto msg = std::string{"dev: listen '0.0.0.0:8080' is not a loopback "
+                         "address; dev hands out tokens to anyone, so it "
+                         "needs dev_allow_remote as well"};
+  CAF_CHECK_EQUAL(error_of({"--dev", "--listen=0.0.0.0:8080"}), msg);
+  CAF_CHECK_EQUAL(parse({"--dev", "--listen=0.0.0.0:8080",
+                         "--dev_allow_remote"})
+                    .error,
+                  "");
+  CAF_CHECK_EQUAL(parse({"--dev", "--listen=127.0.0.2:8080"}).error, "");
+  CAF_CHECK_EQUAL(parse({"--dev", "--listen=localhost:8080"}).error, "");
+}
+
+CAF_TEST(cluster tls files go together and plain basp stays on loopback) {
+  CAF_CHECK_EQUAL(error_of(dev({"--cluster_listen=127.0.0.1:7000",
+                                "--cluster_tls_cert=/c.pem"})),
+                  "cluster_tls_cert, cluster_tls_key and cluster_tls_ca go "
+                  "together: set all three or none");
+  CAF_CHECK_EQUAL(error_of(dev({"--cluster_listen=10.0.0.1:7000"})),
+                  "cluster_listen: '10.0.0.1:7000' is not a loopback "
+                  "address; set cluster_tls_cert, cluster_tls_key and "
+                  "cluster_tls_ca (or cluster_insecure)");
+  auto o = opts_of(dev({"--cluster_listen=10.0.0.1:7000",
+                        "--cluster_insecure"}));
+  CAF_CHECK(!o.cluster_tls());
+  o = opts_of(dev({"--cluster_listen=10.0.0.1:7000", "--cluster_tls_cert=c",
+                   "--cluster_tls_key=k", "--cluster_tls_ca=a"}));
+  CAF_CHECK(o.cluster_tls());
+  CAF_CHECK(!opts_of(dev({"--cluster_listen=127.0.0.1:7000"})).cluster_tls());
 }

@@ -45,6 +45,9 @@ using namespace sockd;
 // How long shutdown waits for queued database writes.
 constexpr auto drain_budget = std::chrono::seconds(10);
 
+// Dev mode's own HS256 key: as long as the hash (RFC 7518 section 3.2).
+constexpr size_t dev_key_bytes = 32;
+
 constexpr int exit_usage = 2;
 constexpr int exit_failure = 1;
 
@@ -58,7 +61,9 @@ bool read_file(const std::string& path, std::string& text) {
   return !in.bad();
 }
 
-// Builds the verifier; in dev mode without a secret, makes one up.
+// Builds the verifier. Dev mode adds a key of its own, made here for this
+// process only and never jwt_secret: /dev/token's tokens log in on this
+// process alone, not on a production node that shares jwt_secret.
 std::shared_ptr<const jwt_verifier>
 make_verifier(const options& opts, std::string& dev_secret,
               std::string& error) {
@@ -67,20 +72,22 @@ make_verifier(const options& opts, std::string& dev_secret,
   cfg.issuer = opts.jwt_issuer;
   cfg.audience = opts.jwt_audience;
   cfg.leeway_seconds = opts.jwt_leeway;
+  cfg.require_exp = opts.jwt_require_exp;
   if (!opts.jwt_public_key.empty()
       && !read_file(opts.jwt_public_key, cfg.rs256_public_key)) {
     error = "jwt_public_key: cannot read " + opts.jwt_public_key;
     return nullptr;
   }
   if (opts.dev) {
-    if (cfg.hs256_secret.empty()) {
-      cfg.hs256_secret = random_hex(32);
-      log_warn("dev mode: no jwt_secret set, using a random one for this "
-               "run");
-    }
-    dev_secret = cfg.hs256_secret;
+    dev_secret = random_hex(dev_key_bytes);
+    cfg.dev_hs256_secret = dev_secret;
     log_warn("DEV MODE: POST /dev/token hands out signed tokens for any "
-             "user to anyone who asks; never enable dev in production");
+             "user to anyone who asks; they are signed with a key made for "
+             "this process (never jwt_secret) and log in here only; never "
+             "enable dev in production");
+    if (opts.dev_allow_remote)
+      log_warn("DEV MODE with dev_allow_remote: dev is served on " + opts.listen
+               + ", so anyone who reaches that address gets tokens");
   }
   auto verifier = jwt_verifier::make(std::move(cfg), error);
   if (!verifier)

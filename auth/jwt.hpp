@@ -1,5 +1,10 @@
 // JWT verification (HS256 with a shared secret, RS256 with a PEM public key)
 // and HS256 signing for dev tokens. Pure code over OpenSSL and nlohmann.
+//
+// Dev mode signs its tokens with a key of its own (`dev_hs256_secret`, made
+// per process), never with the configured secret: a token from a dev node's
+// open /dev/token is then worthless on every other node, even one that
+// shares jwt_secret.
 #pragma once
 
 #include <chrono>
@@ -14,10 +19,13 @@ namespace sockd {
 
 struct jwt_config {
   std::string hs256_secret;       // empty: HS256 not accepted
+  std::string dev_hs256_secret;   // dev mode's own key, also accepted; empty:
+                                  // dev off
   std::string rs256_public_key;   // PEM text; empty: RS256 not accepted
   std::string issuer;             // checked when not empty
   std::string audience;           // checked when not empty
   int leeway_seconds = 30;        // clock skew allowed for exp and nbf
+  bool require_exp = false;       // refuse tokens without exp
 };
 
 /// The outcome of a verification: the `sub` claim, or why not.
@@ -30,15 +38,16 @@ struct jwt_result {
 class jwt_verifier {
 public:
   /// Builds a verifier; returns nullptr and sets `error` when the public key
-  /// does not parse or neither key is set.
+  /// does not parse or no key at all is set.
   static std::shared_ptr<const jwt_verifier> make(jwt_config cfg,
                                                   std::string& error);
 
   ~jwt_verifier();
 
-  /// Verifies a compact JWS: alg must be HS256 (with the secret) or RS256
-  /// (with the public key), never `none`; exp/nbf with leeway; iss/aud when
-  /// configured; `sub` a non-empty string.
+  /// Verifies a compact JWS: alg must be HS256 (with the secret or the dev
+  /// key) or RS256 (with the public key), never `none`; exp/nbf with leeway,
+  /// exp required when configured; iss/aud when configured; `sub` a
+  /// non-empty string.
   jwt_result verify(std::string_view token,
                     std::chrono::system_clock::time_point now) const;
 

@@ -505,3 +505,84 @@ CAF_TEST(sign_hs256 refuses an empty secret) {
   }
   CAF_CHECK(threw);
 }
+
+// -- dev mode's own key (docs/security.md, "Tokens and dev mode") -------------
+
+namespace {
+
+const std::string dev_key = "dev-key-of-this-process-0123456789abcdef";
+
+} // namespace
+
+CAF_TEST(the dev key alone is enough to make a verifier) {
+  jwt_config cfg;
+  cfg.dev_hs256_secret = dev_key;
+  auto v = make(cfg);
+  auto res = v->verify(sign_hs256(dev_key, claims("dev-user")), now);
+  CAF_CHECK_EQUAL(res.error, "");
+  CAF_CHECK_EQUAL(res.sub, "dev-user");
+  CAF_CHECK_EQUAL(error_of(v, sign_hs256(secret, claims())), "bad signature");
+}
+
+CAF_TEST(dev tokens are accepted beside the configured keys) {
+  jwt_config cfg;
+  cfg.hs256_secret = secret;
+  cfg.dev_hs256_secret = dev_key;
+  cfg.rs256_public_key = public_pem(rsa_key(0));
+  auto v = make(cfg);
+  CAF_CHECK_EQUAL(error_of(v, sign_hs256(dev_key, claims())), "");
+  CAF_CHECK_EQUAL(error_of(v, sign_hs256(secret, claims())), "");
+  CAF_CHECK_EQUAL(error_of(v, rs256_token(rsa_key(0), claims())), "");
+  CAF_CHECK_EQUAL(error_of(v, sign_hs256("a-third-key-0123456789abcdef0123",
+                                         claims())),
+                  "bad signature");
+  // The dev key does not relax the claim checks.
+  auto c = claims();
+  c["exp"] = now_s - 100;
+  CAF_CHECK_EQUAL(error_of(v, sign_hs256(dev_key, c)), "token expired");
+}
+
+CAF_TEST(a dev token is refused where dev is off) {
+  // Row 9 of issue 11: a production verifier shares jwt_secret with a dev
+  // node, but not the dev node's own key.
+  auto production = hs_verifier();
+  CAF_CHECK_EQUAL(error_of(production, sign_hs256(dev_key, claims())),
+                  "bad signature");
+  CAF_CHECK_EQUAL(error_of(rs_verifier(0), sign_hs256(dev_key, claims())),
+                  "alg HS256 is not accepted");
+}
+
+// -- jwt_require_exp ----------------------------------------------------------
+
+CAF_TEST(exp is required when configured) {
+  jwt_config cfg;
+  cfg.hs256_secret = secret;
+  cfg.require_exp = true;
+  auto v = make(cfg);
+  auto c = claims();
+  CAF_CHECK_EQUAL(error_of(v, sign_hs256(secret, c)), "");
+  c.erase("exp");
+  CAF_CHECK_EQUAL(error_of(v, sign_hs256(secret, c)), "exp is missing");
+  CAF_CHECK_EQUAL(v->verify(sign_hs256(secret, c), now).sub, "");
+  // A wrong type is still named as such, an expired one as expired.
+  c["exp"] = "tomorrow";
+  CAF_CHECK_EQUAL(error_of(v, sign_hs256(secret, c)), "exp is not a number");
+  c["exp"] = now_s - 100;
+  CAF_CHECK_EQUAL(error_of(v, sign_hs256(secret, c)), "token expired");
+  // RS256 and dev tokens alike.
+  jwt_config rs;
+  rs.rs256_public_key = public_pem(rsa_key(0));
+  rs.dev_hs256_secret = dev_key;
+  rs.require_exp = true;
+  auto rv = make(rs);
+  CAF_CHECK_EQUAL(error_of(rv, rs256_token(rsa_key(0), json{{"sub", "a"}})),
+                  "exp is missing");
+  CAF_CHECK_EQUAL(error_of(rv, sign_hs256(dev_key, json{{"sub", "a"}})),
+                  "exp is missing");
+  CAF_CHECK_EQUAL(error_of(rv, rs256_token(rsa_key(0), claims())), "");
+}
+
+CAF_TEST(exp stays optional by default) {
+  auto v = hs_verifier();
+  CAF_CHECK_EQUAL(error_of(v, sign_hs256(secret, json{{"sub", "a"}})), "");
+}

@@ -9,6 +9,7 @@
 
 #include "actors/errors.hpp"
 #include "auth/random.hpp"
+#include "auth/ticket.hpp"
 
 namespace sockd {
 
@@ -60,12 +61,12 @@ ticket_registry(ticket_registry_actor::stateful_pointer<ticket_registry_state>
       -> caf::result<std::string, std::string> {
       auto& st = self->state;
       st.sweep(self->clock().now());
-      auto colon = text.find(':');
-      if (colon == std::string::npos)
+      auto parts = parse_ticket(text);
+      if (!parts)
         return make_error(errc::unauthorized, "malformed ticket");
-      auto i = st.tickets.find(text.substr(0, colon));
+      auto i = st.tickets.find(std::string{parts->auth_code});
       if (i == st.tickets.end()
-          || i->second.connection_id != text.substr(colon + 1))
+          || i->second.connection_id != parts->connection_id)
         return make_error(errc::unauthorized,
                           "unknown, used or expired ticket");
       auto result = std::move(i->second);

@@ -8,6 +8,7 @@
 #include "config/options.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -414,11 +415,16 @@ std::string read_file(const std::string& path, std::string& out) {
   if (!in)
     return "cannot read config file " + quote(path) + ": "
            + std::strerror(errno);
-  std::string buf(max_file_size + 1, '\0');
-  in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+  // In pieces up to one byte past the limit: a small file costs its size,
+  // not the limit.
+  std::string buf;
+  std::array<char, 16384> piece;
+  while (in && buf.size() <= max_file_size) {
+    in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
+    buf.append(piece.data(), static_cast<size_t>(in.gcount()));
+  }
   if (in.bad())
     return "cannot read config file " + quote(path);
-  buf.resize(static_cast<size_t>(in.gcount()));
   if (buf.size() > max_file_size)
     return "config file " + quote(path) + " is larger than 1 MiB";
   out = std::move(buf);

@@ -230,6 +230,18 @@ CAF_TEST(missing config file is an error) {
   CAF_CHECK_EQUAL(error_of(dev({"--config"})), "option --config needs a value");
 }
 
+CAF_TEST(config files up to 1 MiB are read and larger ones refused) {
+  // Exactly the limit: comment lines, then one option.
+  std::string line = "dev = true\n";
+  std::string body(1024 * 1024 - line.size(), '#');
+  body[body.size() - 1] = '\n';
+  temp_file fits{body + line};
+  CAF_CHECK(opts_of({"--config=" + fits.path}).dev);
+  temp_file over{body + line + "\n"};
+  CAF_CHECK_EQUAL(error_of({"--config=" + over.path}),
+                  "config file '" + over.path + "' is larger than 1 MiB");
+}
+
 CAF_TEST(command line forms) {
   auto res = parse({"--listen", "[::1]:9000", "--ticket_ttl=5", "--dev",
                     "--ping_interval", "7"});

@@ -35,6 +35,9 @@ struct connection_config {
   keepalive_actor keepalive; // null: no keepalive PINGs
   double messages_per_second = 20;
   int messages_burst = 10;
+  // Memberships the socket may hold, joins under way included
+  // (`max_topics_per_connection`); a SUBSCRIBE beyond: limit_exceeded.
+  size_t max_topics = 100;
   caf::timespan ping_timeout = std::chrono::seconds(90);
   // For database requests (history). Requests to topics and the directory
   // carry none: those are local actors that always answer (their own

@@ -411,23 +411,35 @@ std::string participants_payload(const topic_state& st,
 
 // Sends a finished list: to every member when the membership or the list
 // changed since the last list sent to all, else to the requesters only.
-// `sender` is the first request the list answers.
+// Each requester gets it with its own connection id as `sender` (clients,
+// Awayto's among them, know the answer to their own request by that); the
+// other members get it with the first requester's.
 void send_list(topic_state& st, const std::vector<list_request>& batch,
                std::string payload) {
-  auto frame = make_frame(protocol::encode_participants(
-    st.ctx.topic, batch.front().requester, payload));
+  auto& first = batch.front().requester;
+  std::unordered_set<std::string> requesters;
+  for (auto& r : batch)
+    requesters.insert(r.requester);
   if (!st.broadcast_once || st.broadcast_version != st.membership_version
       || st.broadcast_payload != payload) {
-    st.send_to_all(frame);
+    auto frame = make_frame(
+      protocol::encode_participants(st.ctx.topic, first, payload));
+    for (auto& kvp : st.members_by_cid)
+      if (!kvp.second.relay
+          && (kvp.first == first || requesters.count(kvp.first) == 0))
+        st.queue_to(kvp.second.info.out, frame);
+    // One message per relay: a later requester behind one gets this list
+    // and then its own copy (the same list twice).
+    for (auto& kvp : st.relays)
+      caf::anon_send(kvp.second, deliver_atom::value, *frame);
     st.broadcast_once = true;
     st.broadcast_version = st.membership_version;
-    st.broadcast_payload = std::move(payload);
-    return;
+    st.broadcast_payload = payload;
+    requesters.erase(first); // answered by that frame
   }
-  std::unordered_set<std::string> told;
-  for (auto& r : batch)
-    if (told.insert(r.requester).second)
-      st.send_to(r.requester, frame);
+  for (auto& cid : requesters)
+    st.send_to(cid, make_frame(protocol::encode_participants(st.ctx.topic, cid,
+                                                             payload)));
 }
 
 void start_list(topic_pointer self);

@@ -1,6 +1,8 @@
 // The connection actor: one per WebSocket. It parses the socket's frames,
 // stamps the sender, applies the rate limit, keeps the connection's topic
-// memberships and the keepalive, and answers errors and ACKs.
+// memberships (at most `max_topics`, joins under way included: a SUBSCRIBE
+// beyond is `limit_exceeded`) and the keepalive, and answers errors and
+// ACKs.
 //
 //   frame(text)   a text frame from the socket
 //   alive         a pong control frame (a sign of life)

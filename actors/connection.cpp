@@ -44,6 +44,16 @@ public:
     return i->second;
   }
 
+  size_t size() const {
+    return items_.size();
+  }
+
+  template <class F>
+  void for_each(F f) const {
+    for (auto& x : items_)
+      f(x.first);
+  }
+
   /// Removes `topic`; the last removal frees the vector.
   void erase(const std::string& topic) {
     auto i = lower_bound(topic);
@@ -98,6 +108,17 @@ struct connection_state {
 
   const topic_actor* joined(const std::string& topic) {
     return topics.find(topic);
+  }
+
+  // Memberships held or under way: joined topics plus joins in flight for
+  // topics not joined (a second SUBSCRIBE to either does not count again).
+  size_t memberships() {
+    size_t n = topics.size();
+    joining.for_each([&](const std::string& t) {
+      if (topics.find(t) == nullptr)
+        ++n;
+    });
+    return n;
   }
 };
 
@@ -211,6 +232,15 @@ void load_subscribers(connection_pointer self, const protocol::inbound& in,
 void handle(connection_pointer self, protocol::inbound in) {
   auto& st = self->state;
   if (in.kind == protocol::control::subscribe) {
+    if (st.joined(in.topic) == nullptr && st.joining.find(in.topic) == nullptr
+        && st.memberships() >= st.cfg.max_topics) {
+      st.refuse(in, errc::limit_exceeded,
+                "too many topics: a connection holds at most "
+                  + std::to_string(st.cfg.max_topics)
+                  + " memberships (max_topics_per_connection); unsubscribe "
+                    "from one first");
+      return;
+    }
     subscribe(self, std::move(in), 0);
     return;
   }

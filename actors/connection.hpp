@@ -1,6 +1,8 @@
 // The connection actor: one per WebSocket. It parses the socket's frames,
 // stamps the sender, applies the rate limit, keeps the connection's topic
-// memberships and the keepalive, and answers errors and ACKs.
+// memberships (at most `max_topics`, joins under way included: a SUBSCRIBE
+// beyond is `limit_exceeded`) and the keepalive, and answers errors and
+// ACKs.
 //
 //   frame(text)   a text frame from the socket
 //   alive         a pong control frame (a sign of life)
@@ -35,6 +37,9 @@ struct connection_config {
   keepalive_actor keepalive; // null: no keepalive PINGs
   double messages_per_second = 20;
   int messages_burst = 10;
+  // Memberships the socket may hold, joins under way included
+  // (`max_topics_per_connection`); a SUBSCRIBE beyond: limit_exceeded.
+  size_t max_topics = 100;
   caf::timespan ping_timeout = std::chrono::seconds(90);
   // For database requests (history). Requests to topics and the directory
   // carry none: those are local actors that always answer (their own

@@ -15,6 +15,10 @@
 // topic -> itself
 //   flush                               start the socket writes queued by
 //                                       the broadcasts before it
+//   members                             the coalescing window of the
+//                                       participant list is over; also sent
+//                                       once after spawn, so a topic looked
+//                                       up but never joined stops
 // leave, publish and members work as for local members; the sender of a
 // member's requests is its relay.
 //
@@ -66,6 +70,7 @@ using owner_topic_actor = topic_actor::extend<
   caf::replies_to<join_atom, remote_member>::with<bool>,
   caf::replies_to<join_atom, remote_member_list>::with<bool>,
   caf::reacts_to<detach_atom>,
-  caf::reacts_to<flush_atom>>; // the topic's own: start the queued writes
+  caf::reacts_to<flush_atom>,   // the topic's own: start the queued writes
+  caf::reacts_to<members_atom>>; // the topic's own: a list is due
 
 } // namespace sockd

@@ -25,7 +25,11 @@ struct ticket {
 
 struct ticket_registry_state {
   caf::timespan ttl;
+  size_t max_per_user = 100;
   std::unordered_map<std::string, ticket> tickets;
+  // Outstanding tickets per user; a user at zero has no entry, so the map
+  // holds at most one entry per outstanding ticket.
+  std::unordered_map<std::string, size_t> outstanding;
   // Every ticket has the same ttl, so issue order is expiry order: expired
   // tickets are swept from the front, which keeps memory bounded without a
   // timer per ticket.
@@ -33,9 +37,24 @@ struct ticket_registry_state {
 
   void sweep(time_point now) {
     while (!expiry.empty() && expiry.front().first <= now) {
-      tickets.erase(expiry.front().second);
+      // A redeemed ticket is gone already and was released then.
+      if (auto i = tickets.find(expiry.front().second); i != tickets.end()) {
+        release(i->second.sub);
+        tickets.erase(i);
+      }
       expiry.pop_front();
     }
+  }
+
+  void release(const std::string& sub) {
+    auto i = outstanding.find(sub);
+    if (i != outstanding.end() && --i->second == 0)
+      outstanding.erase(i);
+  }
+
+  bool at_cap(const std::string& sub) const {
+    auto i = outstanding.find(sub);
+    return i != outstanding.end() && i->second >= max_per_user;
   }
 
   const char* name = "ticket_registry";
@@ -44,13 +63,20 @@ struct ticket_registry_state {
 ticket_registry_actor::behavior_type
 ticket_registry(ticket_registry_actor::stateful_pointer<ticket_registry_state>
                   self,
-                caf::timespan ttl) {
+                caf::timespan ttl, size_t max_per_user) {
   self->state.ttl = ttl;
+  self->state.max_per_user = max_per_user;
   return {
-    [=](issue_atom, const std::string& sub) -> std::string {
+    [=](issue_atom, const std::string& sub) -> caf::result<std::string> {
       auto& st = self->state;
       auto now = self->clock().now();
       st.sweep(now);
+      if (st.at_cap(sub))
+        return make_error(errc::too_many_tickets,
+                          "too many outstanding tickets for this user (at most "
+                            + std::to_string(st.max_per_user)
+                            + "): redeem or let some expire");
+      ++st.outstanding[sub];
       auto auth_code = random_uuid();
       auto connection_id = random_uuid();
       st.tickets.emplace(auth_code, ticket{sub, connection_id, now + st.ttl});
@@ -71,6 +97,7 @@ ticket_registry(ticket_registry_actor::stateful_pointer<ticket_registry_state>
                           "unknown, used or expired ticket");
       auto result = std::move(i->second);
       st.tickets.erase(i); // single use; the expiry entry is swept later
+      st.release(result.sub);
       return {std::move(result.sub), std::move(result.connection_id)};
     },
   };
@@ -79,8 +106,9 @@ ticket_registry(ticket_registry_actor::stateful_pointer<ticket_registry_state>
 } // namespace
 
 ticket_registry_actor spawn_ticket_registry(caf::actor_system& sys,
-                                            caf::timespan ttl) {
-  return sys.spawn(ticket_registry, ttl);
+                                            caf::timespan ttl,
+                                            size_t max_per_user) {
+  return sys.spawn(ticket_registry, ttl, max_per_user);
 }
 
 } // namespace sockd

@@ -2,9 +2,16 @@
 // them once, within their time to live.
 //
 //   issue(sub)      -> "<authCode>:<connectionId>"
+//                    | errc::too_many_tickets (the user holds
+//                      `max_per_user` outstanding tickets already)
 //   redeem(ticket)  -> (sub, connectionId) | errc::unauthorized
+//
+// A ticket is outstanding from its issue until it is redeemed or expires;
+// only outstanding tickets count against a user's cap, and a user with none
+// holds no entry.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include <caf/typed_actor.hpp>
@@ -17,8 +24,10 @@ using ticket_registry_actor = caf::typed_actor<
   caf::replies_to<issue_atom, std::string>::with<std::string>,
   caf::replies_to<redeem_atom, std::string>::with<std::string, std::string>>;
 
-/// Spawns the registry; tickets live `ttl` after issue.
+/// Spawns the registry; tickets live `ttl` after issue, and one user holds
+/// at most `max_per_user` outstanding ones (`max_tickets_per_user`).
 ticket_registry_actor spawn_ticket_registry(caf::actor_system& sys,
-                                            caf::timespan ttl);
+                                            caf::timespan ttl,
+                                            size_t max_per_user = 100);
 
 } // namespace sockd

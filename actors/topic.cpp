@@ -83,6 +83,12 @@ private:
   std::string cid_;
 };
 
+// A LOAD_SUBSCRIBERS waiting for the next participant list.
+struct list_request {
+  std::string requester;
+  caf::typed_response_promise<bool> promise;
+};
+
 // A relay on its way out, waiting for earlier stores to commit.
 struct outgoing {
   enum status { waiting, ready, failed };
@@ -117,6 +123,22 @@ struct topic_state : topic_room {
   // (docs/performance.md). Whatever ends the topic, the writes start.
   std::vector<outbound_ptr> unflushed;
   bool flush_due = false;
+
+  // LOAD_SUBSCRIBERS, coalesced: at most one list (and one database query)
+  // per participants_window; the requests meanwhile wait for the next one.
+  std::vector<list_request> list_waiting;
+  bool list_running = false;     // the query of a list is out
+  bool list_timer_armed = false; // a `members` to itself is on its way
+  bool listed = false;           // a list was started before
+  caf::actor_clock::time_point last_list; // when the last one started
+  // Bumped by every join and leave. A list goes to every member when the
+  // membership or the list itself changed since the last list sent to
+  // all; otherwise every member has it already and only the requesters
+  // get it (a flood of requests reaches nobody but the flooder).
+  uint64_t membership_version = 0;
+  uint64_t broadcast_version = 0;
+  bool broadcast_once = false;
+  std::string broadcast_payload;
 
   const char* name = "topic";
 
@@ -197,6 +219,7 @@ struct topic_state : topic_room {
     } else if (cid_of_conn.emplace(who.conn, who.cid).second) {
       self->monitor(who.conn);
     }
+    ++membership_version;
     auto& m = members_by_cid[who.cid];
     m.info = std::move(who);
     m.order = next_order++;
@@ -316,6 +339,7 @@ struct topic_state : topic_room {
       return;
     auto gone = std::move(i->second.info);
     members_by_cid.erase(i);
+    ++membership_version;
     if (auto j = cid_of_conn.find(gone.conn); j != cid_of_conn.end()) {
       if (j->second == cid) {
         self->demonitor(gone.conn);
@@ -339,7 +363,8 @@ struct topic_state : topic_room {
   }
 
   bool idle() const {
-    return members_by_cid.empty() && pending_joins == 0 && pending.empty();
+    return members_by_cid.empty() && pending_joins == 0 && pending.empty()
+           && list_waiting.empty() && !list_running;
   }
 };
 
@@ -351,10 +376,12 @@ void stop_when_idle(topic_pointer self) {
 }
 
 // LOAD_SUBSCRIBERS: users online now merged with users who stored messages.
+// O(N log N) in members and writers: no scan per entry.
 std::string participants_payload(const topic_state& st,
                                  const writer_list& writers) {
   using json = nlohmann::json;
   json result = json::object();
+  std::unordered_map<std::string, std::unordered_set<std::string>> seen;
   auto entry = [&](const std::string& sub) -> json& {
     auto& e = result[sub];
     if (e.is_null())
@@ -362,24 +389,113 @@ std::string participants_payload(const topic_state& st,
            {"role", ""}, {"color", ""}, {"exists", true}, {"online", false}};
     return e;
   };
-  auto add_cid = [](json& e, const std::string& cid) {
-    auto& cids = e["cids"];
-    if (std::find(cids.begin(), cids.end(), cid) == cids.end())
-      cids.push_back(cid);
+  auto add_cid = [&seen](json& e, const std::string& sub,
+                         const std::string& cid) {
+    if (seen[sub].insert(cid).second)
+      e["cids"].push_back(cid);
   };
   for (auto& w : writers) {
     auto& e = entry(w.sub);
     e["name"] = w.name;
     e["role"] = w.role;
     for (auto& cid : w.cids)
-      add_cid(e, cid);
+      add_cid(e, w.sub, cid);
   }
   for (auto m : st.members()) {
     auto& e = entry(m->sub);
     e["online"] = true;
-    add_cid(e, m->cid);
+    add_cid(e, m->sub, m->cid);
   }
   return result.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Sends a finished list: to every member when the membership or the list
+// changed since the last list sent to all, else to the requesters only.
+// Each requester gets it with its own connection id as `sender` (clients,
+// Awayto's among them, know the answer to their own request by that); the
+// other members get it with the first requester's.
+void send_list(topic_state& st, const std::vector<list_request>& batch,
+               std::string payload) {
+  auto& first = batch.front().requester;
+  std::unordered_set<std::string> requesters;
+  for (auto& r : batch)
+    requesters.insert(r.requester);
+  if (!st.broadcast_once || st.broadcast_version != st.membership_version
+      || st.broadcast_payload != payload) {
+    auto frame = make_frame(
+      protocol::encode_participants(st.ctx.topic, first, payload));
+    for (auto& kvp : st.members_by_cid)
+      if (!kvp.second.relay
+          && (kvp.first == first || requesters.count(kvp.first) == 0))
+        st.queue_to(kvp.second.info.out, frame);
+    // One message per relay: a later requester behind one gets this list
+    // and then its own copy (the same list twice).
+    for (auto& kvp : st.relays)
+      caf::anon_send(kvp.second, deliver_atom::value, *frame);
+    st.broadcast_once = true;
+    st.broadcast_version = st.membership_version;
+    st.broadcast_payload = payload;
+    requesters.erase(first); // answered by that frame
+  }
+  for (auto& cid : requesters)
+    st.send_to(cid, make_frame(protocol::encode_participants(st.ctx.topic, cid,
+                                                             payload)));
+}
+
+void start_list(topic_pointer self);
+
+// Starts the next list now if the window since the last one is over, else
+// when it is; nothing while a list's query is out (its answer calls again).
+void schedule_list(topic_pointer self) {
+  auto& st = self->state;
+  if (st.list_running || st.list_timer_armed || st.list_waiting.empty())
+    return;
+  auto now = self->clock().now();
+  if (!st.listed || now - st.last_list >= participants_window) {
+    start_list(self);
+    return;
+  }
+  st.list_timer_armed = true;
+  self->delayed_send(caf::actor_cast<owner_topic_actor>(self),
+                     participants_window - (now - st.last_list),
+                     members_atom::value);
+}
+
+// One database query answers every request waiting now.
+void start_list(topic_pointer self) {
+  auto& st = self->state;
+  st.list_running = true;
+  st.listed = true;
+  st.last_list = self->clock().now();
+  auto batch =
+    std::make_shared<std::vector<list_request>>(std::move(st.list_waiting));
+  st.list_waiting.clear();
+  string_list online;
+  std::unordered_set<std::string> seen;
+  for (auto m : st.members())
+    if (seen.insert(m->sub).second)
+      online.push_back(m->sub);
+  self->request(st.ctx.db, st.ctx.db_timeout, writers_atom::value,
+                st.ctx.topic, std::move(online))
+    .then(
+      [=](writer_list& writers) {
+        auto& st = self->state;
+        st.list_running = false;
+        send_list(st, *batch, participants_payload(st, writers));
+        for (auto& r : *batch)
+          r.promise.deliver(true);
+        schedule_list(self);
+        stop_when_idle(self);
+      },
+      [=](caf::error&) {
+        auto& st = self->state;
+        st.list_running = false;
+        for (auto& r : *batch)
+          r.promise.deliver(
+            make_error(errc::unavailable, "participants unavailable"));
+        schedule_list(self);
+        stop_when_idle(self);
+      });
 }
 
 // A member joins after the type's allowance; `relay` is null for a local
@@ -443,6 +559,10 @@ owner_topic_actor::behavior_type topic_behavior(topic_pointer self,
   self->state.ctx = std::move(ctx);
   self->state.hooks = std::move(hooks);
   self->state.self = self;
+  // A topic looked up whose join never comes (its connection died in
+  // between) has nothing else that would stop it.
+  self->delayed_send(caf::actor_cast<owner_topic_actor>(self), spawn_grace,
+                     members_atom::value);
   // A dead connection leaves; a dead relay (its node is gone) takes all its
   // members with it, each with its action 4 notice.
   self->set_down_handler([=](caf::down_msg& msg) {
@@ -570,25 +690,19 @@ owner_topic_actor::behavior_type topic_behavior(topic_pointer self,
       auto& st = self->state;
       if (st.members_by_cid.count(requester) == 0)
         return make_error(errc::not_subscribed, "not subscribed");
-      string_list online;
-      for (auto m : st.members())
-        if (std::find(online.begin(), online.end(), m->sub) == online.end())
-          online.push_back(m->sub);
       auto rp = self->make_response_promise<bool>();
-      self->request(st.ctx.db, st.ctx.db_timeout, writers_atom::value,
-                    st.ctx.topic, std::move(online))
-        .then(
-          [=](writer_list& writers) mutable {
-            auto& st = self->state;
-            st.send_to_all(make_frame(protocol::encode_participants(
-              st.ctx.topic, requester, participants_payload(st, writers))));
-            rp.deliver(true);
-          },
-          [=](caf::error&) mutable {
-            rp.deliver(make_error(errc::unavailable,
-                                  "participants unavailable"));
-          });
+      st.list_waiting.push_back(list_request{requester, rp});
+      schedule_list(self);
       return rp;
+    },
+    [=](members_atom) {
+      // The window of the last list is over (or the spawn grace is).
+      auto& st = self->state;
+      if (st.list_timer_armed
+          && self->clock().now() - st.last_list >= participants_window)
+        st.list_timer_armed = false;
+      schedule_list(self);
+      stop_when_idle(self);
     },
   };
 }

@@ -182,7 +182,8 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
   std::optional<cluster::node> node;
   if (opts.cluster_listen.empty()) {
     svc.tickets =
-      spawn_ticket_registry(sys, std::chrono::seconds(opts.ticket_ttl));
+      spawn_ticket_registry(sys, std::chrono::seconds(opts.ticket_ttl),
+                            static_cast<size_t>(opts.max_tickets_per_user));
     svc.directory = spawn_topic_directory(sys, types, svc.db);
   } else {
     cluster::node_config ncfg;
@@ -191,6 +192,7 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
     ncfg.types = types;
     ncfg.db = svc.db;
     ncfg.ticket_ttl = std::chrono::seconds(opts.ticket_ttl);
+    ncfg.max_tickets_per_user = static_cast<size_t>(opts.max_tickets_per_user);
     node = cluster::spawn_node(sys, std::move(ncfg));
     svc.tickets = node->tickets;
     svc.directory = node->directory;

@@ -40,6 +40,7 @@ struct node_config {
   std::shared_ptr<const topic_types> types;
   database_actor db;
   caf::timespan ticket_ttl = std::chrono::seconds(30);
+  size_t max_tickets_per_user = 100; // per node, like the connection caps
   caf::timespan tick = std::chrono::seconds(1);
 };
 

@@ -77,7 +77,13 @@ void ticket(const std::shared_ptr<server_state>& st, const request& req,
     [info, reply](const std::string& ticket) {
       reply(json_reply(info, http::status::ok, {{"ticket", ticket}}));
     },
-    [info, reply](const caf::error&) {
+    [info, reply](const caf::error& err) {
+      // The user's outstanding tickets are at max_tickets_per_user.
+      if (to_errc(err) == errc::too_many_tickets) {
+        reply(error_reply(info, http::status::too_many_requests,
+                          "too_many_tickets", message_of(err)));
+        return;
+      }
       reply(error_reply(info, http::status::service_unavailable,
                         "unavailable", "ticket registry unavailable"));
     },

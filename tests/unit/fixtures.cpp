@@ -53,6 +53,7 @@ database_double(std::shared_ptr<database_script> script) {
     },
     [=](writers_atom, const std::string&,
         const string_list&) -> caf::result<writer_list> {
+      ++script->writer_queries;
       if (script->down)
         return unavailable();
       return script->writers;

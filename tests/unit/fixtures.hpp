@@ -64,6 +64,7 @@ struct database_script {
   bool fail_stores = false;
   std::vector<stored_message> stored;
   writer_list writers;
+  size_t writer_queries = 0; // participant lists asked for
   std::vector<std::string> opened;
   std::vector<std::string> closed;
 };

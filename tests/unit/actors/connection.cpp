@@ -65,6 +65,62 @@ json parsed(const std::string& frame) {
   return json::parse(frame);
 }
 
+// A second connection of alice's that may hold 3 memberships, at a rate
+// that never limits the test.
+struct capped_fixture : connection_fixture {
+  std::shared_ptr<recorder> capped_out = std::make_shared<recorder>();
+  connection_actor capped;
+
+  capped_fixture() {
+    connection_config cfg;
+    cfg.sub = "alice";
+    cfg.cid = "c2";
+    cfg.out = capped_out;
+    cfg.directory = directory;
+    cfg.db = db;
+    cfg.messages_per_second = 1000;
+    cfg.messages_burst = 1000;
+    cfg.max_topics = 3;
+    capped = spawn_connection(sys, cfg);
+    for (auto t : {"chat:t1", "chat:t2", "chat:t3", "chat:t4", "chat:t5"})
+      script->allowed.emplace("alice", t);
+    settle();
+  }
+
+  void send(const std::string& text) {
+    self->send(capped, frame_atom::value, text);
+  }
+
+  std::vector<std::string> frame(const std::string& text) {
+    send(text);
+    settle();
+    return capped_out->take();
+  }
+
+  std::vector<std::string> subscribe(const std::string& topic,
+                                     const std::string& id = "s") {
+    return frame(R"({"action":8,"topic":")" + topic + R"(","id":")" + id
+                 + R"("})");
+  }
+};
+
+// "ACK", "8", "9" or the code of an ERROR frame.
+std::string outcome(const std::string& frame) {
+  auto x = json::parse(frame);
+  if (x["action"] == "ERROR")
+    return x["payload"]["code"].get<std::string>();
+  if (x["action"].is_string())
+    return x["action"].get<std::string>();
+  return std::to_string(x["action"].get<int>());
+}
+
+std::vector<std::string> outcomes(const std::vector<std::string>& frames) {
+  std::vector<std::string> result;
+  for (auto& f : frames)
+    result.push_back(outcome(f));
+  return result;
+}
+
 
 } // namespace
 
@@ -272,6 +328,61 @@ CAF_TEST(database down answers unavailable for subscribe) {
   auto got = frame(R"({"action":8,"topic":"chat:lobby"})");
   CAF_REQUIRE_EQUAL(got.size(), 1u);
   CAF_CHECK_EQUAL(field(got[0], "payload", "code"), "unavailable");
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST_FIXTURE_SCOPE(connection_cap_tests, capped_fixture)
+
+CAF_TEST(a subscribe over max_topics is limit_exceeded with its id) {
+  using v = std::vector<std::string>;
+  CAF_CHECK_EQUAL(outcomes(subscribe("chat:t1")), v({"8", "ACK"}));
+  CAF_CHECK_EQUAL(outcomes(subscribe("chat:t2")), v({"8", "ACK"}));
+  CAF_CHECK_EQUAL(outcomes(subscribe("chat:t3")), v({"8", "ACK"}));
+  auto got = subscribe("chat:t4", "s4");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  auto err = parsed(got[0]);
+  CAF_CHECK_EQUAL(err["action"], "ERROR");
+  CAF_CHECK_EQUAL(err["topic"], "chat:t4");
+  CAF_CHECK_EQUAL(err["payload"]["code"], "limit_exceeded");
+  CAF_CHECK_EQUAL(err["payload"]["request"], 8);
+  CAF_CHECK_EQUAL(err["payload"]["id"], "s4");
+  CAF_CHECK_NOT_EQUAL(err["payload"]["message"].get<std::string>().find(
+                        "at most 3"),
+                      std::string::npos);
+  // A topic held already does not count again.
+  CAF_CHECK_EQUAL(outcomes(subscribe("chat:t2")), v({"8", "ACK"}));
+  // The refused subscribe joined nothing.
+  CAF_CHECK_EQUAL(outcome(frame(R"({"action":12,"topic":"chat:t4"})")[0]),
+                  "not_subscribed");
+  // Unsubscribing frees a slot.
+  CAF_CHECK_EQUAL(outcomes(frame(R"({"action":9,"topic":"chat:t1"})")),
+                  v({"9"}));
+  CAF_CHECK_EQUAL(outcomes(subscribe("chat:t4")), v({"8", "ACK"}));
+  CAF_CHECK_EQUAL(outcomes(subscribe("chat:t5")), v({"limit_exceeded"}));
+}
+
+CAF_TEST(joins under way count against max_topics) {
+  for (auto t : {"chat:t1", "chat:t2", "chat:t3", "chat:t4", "chat:t1"})
+    send(R"({"action":8,"topic":")" + std::string{t} + R"(","id":")" + t
+         + R"("})");
+  settle();
+  std::map<std::string, std::string> last; // topic -> last outcome
+  for (auto& f : capped_out->take())
+    last[parsed(f)["topic"].get<std::string>()] = outcome(f);
+  CAF_CHECK_EQUAL(last["chat:t1"], "ACK");
+  CAF_CHECK_EQUAL(last["chat:t2"], "ACK");
+  CAF_CHECK_EQUAL(last["chat:t3"], "ACK");
+  CAF_CHECK_EQUAL(last["chat:t4"], "limit_exceeded");
+}
+
+CAF_TEST(a refused join frees its slot) {
+  using v = std::vector<std::string>;
+  CAF_CHECK_EQUAL(outcomes(subscribe("chat:t1")), v({"8", "ACK"}));
+  CAF_CHECK_EQUAL(outcomes(subscribe("chat:t2")), v({"8", "ACK"}));
+  CAF_CHECK_EQUAL(outcomes(subscribe("chat:secret")), v({"forbidden"}));
+  CAF_CHECK_EQUAL(outcomes(subscribe("chat:t3")), v({"8", "ACK"}));
+  CAF_CHECK_EQUAL(outcomes(subscribe("chat:secret")), v({"limit_exceeded"}));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -76,3 +76,72 @@ CAF_TEST(malformed and forged tickets are refused) {
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
+
+namespace {
+
+struct capped_registry_fixture : registry_fixture {
+  ticket_registry_actor capped
+    = spawn_ticket_registry(sys, std::chrono::seconds(30), 3);
+
+  // A ticket, or the error code.
+  std::string issue_capped(const std::string& sub) {
+    auto ticket = ask<std::string>(*this, capped, issue_atom::value, sub);
+    return ticket ? *ticket : to_string(to_errc(ticket.error()));
+  }
+
+  std::string redeem_capped(const std::string& ticket) {
+    std::string result;
+    auto handle = self->request(capped, caf::infinite, redeem_atom::value,
+                                ticket);
+    settle();
+    handle.receive(
+      [&](std::string& sub, std::string&) { result = sub; },
+      [&](caf::error& err) { result = to_string(to_errc(err)); });
+    return result;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(ticket_cap_tests, capped_registry_fixture)
+
+CAF_TEST(a user holds at most max_per_user outstanding tickets) {
+  std::vector<std::string> tickets;
+  for (int i = 0; i < 3; ++i)
+    tickets.push_back(issue_capped("alice"));
+  CAF_CHECK_EQUAL(issue_capped("alice"), "too_many_tickets");
+  CAF_CHECK_NOT_EQUAL(issue_capped("bob"), "too_many_tickets");
+  // Redeeming frees a slot, once.
+  CAF_CHECK_EQUAL(redeem_capped(tickets[0]), "alice");
+  CAF_CHECK_EQUAL(redeem_capped(tickets[0]), "unauthorized");
+  auto fourth = issue_capped("alice");
+  CAF_CHECK_NOT_EQUAL(fourth, "too_many_tickets");
+  CAF_CHECK_EQUAL(issue_capped("alice"), "too_many_tickets");
+  // A failed redeem frees nothing.
+  CAF_CHECK_EQUAL(redeem_capped("nope:nope"), "unauthorized");
+  CAF_CHECK_EQUAL(issue_capped("alice"), "too_many_tickets");
+}
+
+CAF_TEST(expired tickets free their slots) {
+  for (int i = 0; i < 3; ++i)
+    issue_capped("alice");
+  sched.clock().advance_time(std::chrono::seconds(29));
+  CAF_CHECK_EQUAL(issue_capped("alice"), "too_many_tickets");
+  sched.clock().advance_time(std::chrono::seconds(1));
+  for (int i = 0; i < 3; ++i)
+    CAF_CHECK_NOT_EQUAL(issue_capped("alice"), "too_many_tickets");
+  CAF_CHECK_EQUAL(issue_capped("alice"), "too_many_tickets");
+}
+
+CAF_TEST(a redeemed ticket that expires later frees nothing twice) {
+  auto first = issue_capped("alice");
+  CAF_CHECK_EQUAL(redeem_capped(first), "alice");
+  sched.clock().advance_time(std::chrono::seconds(10));
+  for (int i = 0; i < 3; ++i)
+    CAF_CHECK_NOT_EQUAL(issue_capped("alice"), "too_many_tickets");
+  // first's expiry entry is swept now; alice still holds 3.
+  sched.clock().advance_time(std::chrono::seconds(20));
+  CAF_CHECK_EQUAL(issue_capped("alice"), "too_many_tickets");
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

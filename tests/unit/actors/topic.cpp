@@ -315,4 +315,157 @@ CAF_TEST(load subscribers merges online members with stored writers) {
   CAF_CHECK_EQUAL(p["bob"]["exists"], true);
 }
 
+CAF_TEST(load subscribers in a flood queries once per window) {
+  join("a", "alice");
+  join("b", "bob");
+  join("c", "carol");
+  for (auto cid : {"a", "b", "c"})
+    frames(cid);
+  // The first request of a topic starts a list at once; the other 49 wait
+  // for the window to end and share one list.
+  for (int i = 0; i < 50; ++i)
+    self->send(topic, members_atom::value, std::string{"a"});
+  settle();
+  CAF_CHECK_EQUAL(script->writer_queries, 1u);
+  CAF_CHECK_EQUAL(frames("a").size(), 1u);
+  CAF_CHECK_EQUAL(frames("b").size(), 1u);
+  CAF_CHECK_EQUAL(frames("c").size(), 1u);
+  pass(participants_window);
+  CAF_CHECK_EQUAL(script->writer_queries, 2u);
+  // Nothing changed since the list everyone got: the requester alone.
+  auto got = frames("a");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(field(got[0], "action"), 10);
+  CAF_CHECK_EQUAL(field(got[0], "sender"), "a");
+  CAF_CHECK_EQUAL(frames("b").size(), 0u);
+  CAF_CHECK_EQUAL(frames("c").size(), 0u);
+  pass(participants_window * 10);
+  CAF_CHECK_EQUAL(script->writer_queries, 2u);
+}
+
+CAF_TEST(every request in a window is answered by the next list) {
+  join("a", "alice");
+  join("b", "bob");
+  join("c", "carol");
+  CAF_CHECK_EQUAL(ask<bool>(*this, topic, members_atom::value,
+                            std::string{"a"}),
+                  true);
+  for (auto cid : {"a", "b", "c"})
+    frames(cid);
+  auto rb = self->request(topic, caf::infinite, members_atom::value,
+                          std::string{"b"});
+  auto rc = self->request(topic, caf::infinite, members_atom::value,
+                          std::string{"c"});
+  settle();
+  CAF_CHECK_EQUAL(frames("b").size(), 0u); // the window is not over
+  pass(participants_window);
+  int answered = 0;
+  rb.receive([&](bool) { ++answered; }, [](caf::error&) {});
+  rc.receive([&](bool) { ++answered; }, [](caf::error&) {});
+  CAF_CHECK_EQUAL(answered, 2);
+  auto got_b = frames("b");
+  auto got_c = frames("c");
+  CAF_REQUIRE_EQUAL(got_b.size(), 1u);
+  CAF_REQUIRE_EQUAL(got_c.size(), 1u);
+  // Each requester knows its answer by its own id; the lists are the same.
+  CAF_CHECK_EQUAL(field(got_b[0], "sender"), "b");
+  CAF_CHECK_EQUAL(field(got_c[0], "sender"), "c");
+  CAF_CHECK_EQUAL(field(got_b[0], "payload"), field(got_c[0], "payload"));
+  CAF_CHECK_EQUAL(frames("a").size(), 0u); // a has that list already
+}
+
+CAF_TEST(members joining within a window each get their own answer) {
+  join("a", "alice");
+  CAF_CHECK_EQUAL(ask<bool>(*this, topic, members_atom::value,
+                            std::string{"a"}),
+                  true);
+  join("b", "bob");
+  join("c", "carol");
+  for (auto cid : {"a", "b", "c"})
+    frames(cid);
+  // Awayto's client asks right after its join ack.
+  self->send(topic, members_atom::value, std::string{"b"});
+  self->send(topic, members_atom::value, std::string{"c"});
+  settle(); // both wait: a list went out just now
+  CAF_CHECK_EQUAL(frames("b").size(), 0u);
+  pass(participants_window);
+  auto got_a = frames("a");
+  auto got_b = frames("b");
+  auto got_c = frames("c");
+  CAF_REQUIRE_EQUAL(got_a.size(), 1u);
+  CAF_REQUIRE_EQUAL(got_b.size(), 1u);
+  CAF_REQUIRE_EQUAL(got_c.size(), 1u);
+  CAF_CHECK_EQUAL(field(got_a[0], "sender"), "b"); // the first request
+  CAF_CHECK_EQUAL(field(got_b[0], "sender"), "b");
+  CAF_CHECK_EQUAL(field(got_c[0], "sender"), "c");
+  auto p = field(got_a[0], "payload");
+  CAF_CHECK_EQUAL(p.size(), 3u);
+  CAF_CHECK_EQUAL(field(got_b[0], "payload"), p);
+  CAF_CHECK_EQUAL(field(got_c[0], "payload"), p);
+}
+
+CAF_TEST(a list after a membership change reaches every member) {
+  join("a", "alice");
+  join("b", "bob");
+  ask<bool>(*this, topic, members_atom::value, std::string{"a"});
+  frames("a");
+  frames("b");
+  // b leaves and comes back: the list is the same as the last one, but a
+  // was told b left, so a gets it again.
+  ask<bool>(*this, topic, leave_atom::value, std::string{"b"});
+  join("b", "bob");
+  frames("a");
+  frames("b");
+  pass(participants_window);
+  ask<bool>(*this, topic, members_atom::value, std::string{"b"});
+  pass(participants_window);
+  auto got = frames("a");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(field(got[0], "sender"), "b");
+  CAF_CHECK_EQUAL(field(got[0], "payload", "bob"),
+                  json::parse(R"({"scid":"bob","cids":["b"],"name":"",)"
+                              R"("role":"","color":"","exists":true,)"
+                              R"("online":true})"));
+  CAF_CHECK_EQUAL(frames("b"), got);
+  // A new writer changes the list: everyone again.
+  script->writers = {writer{"dave", {"d1"}, "", ""}};
+  pass(participants_window);
+  ask<bool>(*this, topic, members_atom::value, std::string{"b"});
+  pass(participants_window);
+  CAF_CHECK_EQUAL(frames("a").size(), 1u);
+  CAF_CHECK_EQUAL(frames("b").size(), 1u);
+}
+
+CAF_TEST(a participant list of many members is built once per list) {
+  for (int i = 0; i < 2000; ++i)
+    join("c" + std::to_string(i), "u" + std::to_string(i % 1000));
+  frames("c0");
+  CAF_CHECK_EQUAL(ask<bool>(*this, topic, members_atom::value,
+                            std::string{"c0"}),
+                  true);
+  auto got = frames("c0");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  auto p = field(got[0], "payload");
+  CAF_CHECK_EQUAL(p.size(), 1000u);
+  CAF_CHECK_EQUAL(p["u7"]["cids"], json({"c7", "c1007"}));
+}
+
+CAF_TEST(a topic that nobody joins stops after the spawn grace) {
+  auto leave = [&] {
+    return code_of(ask<bool>(*this, topic, leave_atom::value,
+                             std::string{"nobody"}));
+  };
+  settle(); // the topic starts (and sets its timer) when it first runs
+  pass(spawn_grace - std::chrono::seconds(1));
+  CAF_CHECK_EQUAL(leave(), errc::not_subscribed); // still there
+  pass(std::chrono::seconds(1));
+  CAF_CHECK_EQUAL(leave(), errc::unavailable); // gone: receiver down
+}
+
+CAF_TEST(a joined topic outlives the spawn grace) {
+  join("a", "alice");
+  pass(spawn_grace * 2);
+  CAF_CHECK_EQUAL(publish("a", "1"), true);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

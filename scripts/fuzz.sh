@@ -58,7 +58,7 @@ for t in "${targets[@]}"; do
     [ "$found" -gt 0 ] || found=1
     echo "fuzz: $t failed (exit $rc); see $log" >&2
     grep -E '^==[0-9]+==ERROR|SUMMARY|Test unit written to|runtime error' \
-      "$log" | head -5 >&2 || true
+      "$log" | head -5 | cut -c1-160 >&2 || true
   fi
   rows+=("$(printf '%-16s %6ss %14s %8s' "$t" "$seconds" "${execs:-?}" "$found")")
 done

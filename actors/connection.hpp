@@ -17,6 +17,7 @@
 #include "actors/outbound.hpp"
 #include "actors/topic_directory.hpp"
 #include "db/database.hpp"
+#include "protocol/limits.hpp"
 
 namespace sockd {
 
@@ -35,6 +36,7 @@ struct connection_config {
   keepalive_actor keepalive; // null: no keepalive PINGs
   double messages_per_second = 20;
   int messages_burst = 10;
+  protocol::limits limits; // max_json_depth, max_topic_bytes
   caf::timespan ping_timeout = std::chrono::seconds(90);
   // For database requests (history). Requests to topics and the directory
   // carry none: those are local actors that always answer (their own

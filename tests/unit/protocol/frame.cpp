@@ -4,6 +4,8 @@
 
 #include <caf/test/unit_test.hpp>
 
+#include <nlohmann/json.hpp>
+
 using namespace sockd;
 using namespace sockd::protocol;
 

@@ -220,12 +220,18 @@ parse_result parse(std::string_view text, const limits& lim) {
   frame_fields f;
   bool object = false;
   auto verdict = scan::check(text, lim.max_json_depth, &f, &object);
-  if (verdict == scan::verdict::too_deep)
-    return refusal{errc::bad_frame,
-                   "frame nests deeper than "
-                     + std::to_string(lim.max_json_depth)
-                     + " levels (max_json_depth)",
-                   "null", {}, std::nullopt};
+  if (verdict == scan::verdict::too_deep) {
+    // The members before the one too deep were checked: echo those.
+    refusal err{errc::bad_frame,
+                "frame nests deeper than " + std::to_string(lim.max_json_depth)
+                  + " levels (max_json_depth)",
+                action_text(f.action), {}, std::nullopt};
+    if (auto topic = read_topic(f.topic, lim); !topic.too_long)
+      err.topic = std::move(topic.text);
+    if (!f.id.empty())
+      err.id = read_id(f.id);
+    return err;
+  }
   if (verdict != scan::verdict::ok || !object)
     return refusal{errc::bad_frame, "frame is not a JSON object", "null", {},
                    std::nullopt};

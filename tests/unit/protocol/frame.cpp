@@ -180,6 +180,10 @@ CAF_TEST(nesting at the depth limit passes and one deeper is a bad frame) {
   CAF_CHECK_EQUAL(r->code, errc::bad_frame);
   CAF_CHECK_EQUAL(r->message,
                   "frame nests deeper than 64 levels (max_json_depth)");
+  // What came before the payload was checked, so the refusal carries it.
+  CAF_CHECK_EQUAL(*r->id, "d");
+  CAF_CHECK_EQUAL(r->topic, "a:b");
+  CAF_CHECK_EQUAL(r->request, "12");
   // Objects count like arrays; the limit is the option's.
   lim.max_json_depth = 3;
   CAF_CHECK(std::holds_alternative<inbound>(

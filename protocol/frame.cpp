@@ -124,33 +124,46 @@ struct frame_fields : scan::member_sink {
 
   void member(std::string_view parent, std::string_view key,
               std::string_view value) override {
+    std::string decoded;
+    auto name = key_name(key, decoded);
     if (parent.empty()) {
-      if (scan::equals(key, "payload")) {
+      if (name == "payload") {
         payload = value;
         payload_key = key;
-      } else if (scan::equals(key, "action")) {
+      } else if (name == "action") {
         action = value;
-      } else if (scan::equals(key, "topic")) {
+      } else if (name == "topic") {
         topic = value;
-      } else if (scan::equals(key, "id")) {
+      } else if (name == "id") {
         id = value;
-      } else if (scan::equals(key, "store")) {
+      } else if (name == "store") {
         store = value;
       }
       return;
     }
+    if (name != "target" && name != "page" && name != "pageSize")
+      return;
     if (!scan::equals(parent, "payload"))
       return;
     if (inner_of != parent.data()) {
       inner_of = parent.data();
       target = page = page_size = {};
     }
-    if (scan::equals(key, "target"))
+    if (name == "target")
       target = value;
-    else if (scan::equals(key, "page"))
+    else if (name == "page")
       page = value;
-    else if (scan::equals(key, "pageSize"))
+    else
       page_size = value;
+  }
+
+  // A key without its quotes; decoded into `buf` only when it has escapes.
+  static std::string_view key_name(std::string_view raw, std::string& buf) {
+    auto inner = raw.substr(1, raw.size() - 2);
+    if (inner.find('\\') == std::string_view::npos)
+      return inner;
+    buf = scan::unquote(raw);
+    return buf;
   }
 
   // target/page/pageSize belong to the payload that counts, if any.
@@ -384,7 +397,17 @@ std::string quote(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 2);
   out += '"';
-  for (auto c : s) {
+  // Runs that need no escape are copied whole.
+  auto plain = [](unsigned char u) { return u >= 0x20 && u != '"' && u != '\\'; };
+  for (size_t i = 0; i < s.size();) {
+    size_t j = i;
+    while (j < s.size() && plain(static_cast<unsigned char>(s[j])))
+      ++j;
+    out.append(s.data() + i, j - i);
+    if (j == s.size())
+      break;
+    auto c = s[j];
+    i = j + 1;
     auto u = static_cast<unsigned char>(c);
     switch (c) {
       case '"': out += "\\\""; break;

@@ -225,11 +225,18 @@ private:
 
 // Past the string literal opening at `p`, escapes skipped unchecked.
 const char* skip_string(const char* p, const char* e) {
-  for (++p; p < e; ++p) {
-    if (*p == '\\')
-      ++p;
-    else if (*p == '"')
-      return p + 1;
+  auto first = ++p;
+  while (p < e) {
+    auto q = static_cast<const char*>(std::memchr(p, '"', e - p));
+    if (q == nullptr)
+      return nullptr;
+    // Escaped when an odd number of backslashes stands before it.
+    size_t backslashes = 0;
+    for (auto b = q; b > first && b[-1] == '\\'; --b)
+      ++backslashes;
+    if (backslashes % 2 == 0)
+      return q + 1;
+    p = q + 1;
   }
   return nullptr;
 }

@@ -1,6 +1,6 @@
-// One actor per socket. Frames arrive in socket order; each is parsed,
-// rate limited and turned into a request to a topic or the database. The
-// answer comes back as an ACK or an ERROR frame.
+// One actor per socket. Frames arrive in socket order; each is rate
+// limited (before it is parsed), parsed and turned into a request to a
+// topic or the database. The answer comes back as an ACK or an ERROR frame.
 #include "actors/connection.hpp"
 
 #include <algorithm>
@@ -269,38 +269,28 @@ void handle(connection_pointer self, protocol::inbound in) {
   }
 }
 
-// Every data frame counts against the rate limit, garbage included; without
-// an id at most one rate_limited error a second goes out (no amplifier).
-bool admit_frame(connection_pointer self, const protocol::parse_result& parsed,
-                 time_point now) {
+// Every data frame counts against the rate limit, garbage included, and a
+// frame over it is not parsed: a glance finds whether it is a keepalive
+// (exempt) and the id its rate_limited error carries. Without an id at most
+// one such error a second goes out (no amplifier).
+void over_rate(connection_pointer self, const std::string& text,
+               time_point now) {
   auto& st = self->state;
-  if (st.limiter.take(now))
-    return true;
-  const std::optional<std::string>* id = nullptr;
-  const std::string* topic = nullptr;
-  const std::string* request = nullptr;
-  if (auto in = std::get_if<protocol::inbound>(&parsed)) {
-    id = &in->id;
-    topic = &in->topic;
-    request = &in->action;
-  } else if (auto r = std::get_if<protocol::refusal>(&parsed)) {
-    id = &r->id;
-    topic = &r->topic;
-    request = &r->request;
+  auto g = protocol::glance(text);
+  if (g.keep) {
+    if (*g.keep == protocol::keepalive::ping)
+      st.send(protocol::encode_keepalive(protocol::keepalive::pong));
+    return;
   }
-  bool has_id = id != nullptr && id->has_value();
-  if (!has_id && st.rate_error_sent
-      && now - st.last_rate_error < std::chrono::seconds(1))
-    return false;
-  if (!has_id) {
+  auto err = protocol::rate_limited(g, st.cfg.limits);
+  if (!err.id) {
+    if (st.rate_error_sent
+        && now - st.last_rate_error < std::chrono::seconds(1))
+      return;
     st.rate_error_sent = true;
     st.last_rate_error = now;
   }
-  st.send(protocol::encode_error(protocol::refusal{
-    errc::rate_limited, "too many messages; this one was dropped",
-    request ? *request : "null", topic ? *topic : std::string{},
-    has_id ? *id : std::nullopt}));
-  return false;
+  st.send(protocol::encode_error(err));
 }
 
 connection_actor::behavior_type connection(connection_pointer self,
@@ -327,15 +317,18 @@ connection_actor::behavior_type connection(connection_pointer self,
     [=](frame_atom, const std::string& text) {
       auto now = self->clock().now();
       self->state.last_seen = now;
-      auto parsed = protocol::parse(text);
+      if (!self->state.limiter.ready(now)) {
+        over_rate(self, text, now);
+        return;
+      }
+      auto parsed = protocol::parse(text, self->state.cfg.limits);
       if (auto k = std::get_if<protocol::keepalive>(&parsed)) {
         if (*k == protocol::keepalive::ping)
           self->state.send(
             protocol::encode_keepalive(protocol::keepalive::pong));
         return;
       }
-      if (!admit_frame(self, parsed, now))
-        return;
+      self->state.limiter.take(now);
       if (auto r = std::get_if<protocol::refusal>(&parsed)) {
         self->state.send(protocol::encode_error(*r));
         return;

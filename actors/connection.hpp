@@ -19,6 +19,7 @@
 #include "actors/outbound.hpp"
 #include "actors/topic_directory.hpp"
 #include "db/database.hpp"
+#include "protocol/limits.hpp"
 
 namespace sockd {
 
@@ -40,6 +41,7 @@ struct connection_config {
   // Memberships the socket may hold, joins under way included
   // (`max_topics_per_connection`); a SUBSCRIBE beyond: limit_exceeded.
   size_t max_topics = 100;
+  protocol::limits limits; // max_json_depth, max_topic_bytes
   caf::timespan ping_timeout = std::chrono::seconds(90);
   // For database requests (history). Requests to topics and the directory
   // carry none: those are local actors that always answer (their own

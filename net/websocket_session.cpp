@@ -126,6 +126,8 @@ void websocket_session::start_connection() {
   cfg.messages_per_second = opts.messages_per_second;
   cfg.messages_burst = opts.messages_burst;
   cfg.max_topics = static_cast<size_t>(opts.max_topics_per_connection);
+  cfg.limits.max_json_depth = opts.max_json_depth;
+  cfg.limits.max_topic_bytes = static_cast<size_t>(opts.max_topic_bytes);
   cfg.keepalive = state_->svc.keepalive;
   cfg.ping_timeout = std::chrono::seconds(opts.ping_timeout);
   conn_ = spawn_connection(*state_->svc.sys, std::move(cfg));

@@ -1,6 +1,8 @@
 // Frames of PROTOCOL.md sections 3 and 5: parsing what a client sends and
-// encoding what the server sends. Pure code (nlohmann + std), so every
-// protocol decision is testable without sockets or actors.
+// encoding what the server sends. Pure code (std, protocol/json_scan.hpp),
+// so every protocol decision is testable without sockets or actors. A
+// frame is checked without a DOM and its payload kept as the client's own
+// text; nothing here recurses on client input.
 #pragma once
 
 #include <chrono>
@@ -9,9 +11,8 @@
 #include <string_view>
 #include <variant>
 
-#include <nlohmann/json.hpp>
-
 #include "actors/errors.hpp"
+#include "protocol/limits.hpp"
 
 namespace sockd::protocol {
 
@@ -40,11 +41,12 @@ enum class keepalive { ping, pong };
 /// A client frame that passed the checks of section 8 point 7.
 struct inbound {
   control kind = control::relay;
-  std::string action;      // the action as JSON text, echoed as sent
+  std::string action;      // the action as JSON text: an integer in decimal,
+                           // a string literal, as nlohmann would write them
   std::string topic;       // `<type>:<handle>`
   std::string type;        // before the first ':'
   std::string handle;      // after it
-  std::string payload;     // JSON text; empty when absent
+  std::string payload;     // JSON text exactly as sent; empty when absent
   std::string target;      // payload.target when a string
   bool store = false;
   std::optional<std::string> id;
@@ -63,8 +65,25 @@ struct refusal {
 
 using parse_result = std::variant<inbound, keepalive, refusal>;
 
-/// Parses one text frame.
-parse_result parse(std::string_view text);
+/// Parses one text frame: nesting deeper than `lim.max_json_depth` or a
+/// topic longer than `lim.max_topic_bytes` is a `bad_frame` refusal.
+parse_result parse(std::string_view text, const limits& lim = limits{});
+
+/// What the rate limiter needs to know of a frame it will not parse: found
+/// by one pass over the text that neither checks nor allocates. Views into
+/// the text, raw JSON; empty when absent.
+struct glimpse {
+  std::optional<keepalive> keep; // no `action`, `payload` "PING" or "PONG"
+  std::string_view action;
+  std::string_view topic;
+  std::string_view id;
+};
+
+glimpse glance(std::string_view text);
+
+/// The `rate_limited` refusal of a frame dropped unparsed; it carries the
+/// frame's `id` when that is a valid one (PROTOCOL.md 8.20).
+refusal rate_limited(const glimpse& g, const limits& lim);
 
 /// Splits `<type>:<handle>`; nullopt when there is no ':' or a part is empty.
 std::optional<std::pair<std::string, std::string>>

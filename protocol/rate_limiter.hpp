@@ -16,6 +16,12 @@ public:
     // nop
   }
 
+  /// Whether a token is there to take (the caller decides whether to).
+  bool ready(time_point now) {
+    refill(now);
+    return tokens_ >= 1.0;
+  }
+
   /// Takes one token; false when the bucket is empty.
   bool take(time_point now) {
     refill(now);

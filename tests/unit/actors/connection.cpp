@@ -273,6 +273,84 @@ CAF_TEST(frames over the rate are dropped with rate_limited) {
   CAF_CHECK_EQUAL(field(d[0], "payload"), 4);
 }
 
+CAF_TEST(frames over the rate are not parsed) {
+  join(); // one token of the burst of 3
+  frame(R"({"action":12,"topic":"chat:lobby","payload":1})");
+  frame(R"({"action":12,"topic":"chat:lobby","payload":2})");
+  // The bucket is empty: a frame too deep to parse, with an id, gets the
+  // rate_limited error (a parse would have made it bad_frame).
+  auto nested = std::string(100000, '[') + std::string(100000, ']');
+  auto deep = std::string{R"({"action":12,"topic":"chat:lobby","payload":)"}
+              + nested + R"(,"id":"deep"})";
+  auto got = frame(deep);
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(field(got[0], "payload", "code"), "rate_limited");
+  CAF_CHECK_EQUAL(field(got[0], "payload", "id"), "deep");
+  CAF_CHECK_EQUAL(field(got[0], "topic"), "chat:lobby");
+  CAF_CHECK_EQUAL(field(got[0], "payload", "request"), 12);
+  // A large frame with its id after the payload: every one is answered.
+  auto big = std::string{R"({"action":12,"topic":"chat:lobby","payload":")"}
+             + std::string(65000, 'x') + R"(","id":"big"})";
+  for (int i = 0; i < 3; ++i) {
+    got = frame(big);
+    CAF_REQUIRE_EQUAL(got.size(), 1u);
+    CAF_CHECK_EQUAL(field(got[0], "payload", "id"), "big");
+  }
+  // Without an id: one error, then silence for a second.
+  CAF_CHECK_EQUAL(frame(R"({"action":12,"payload":)" + nested + "}").size(),
+                  1u);
+  CAF_CHECK_EQUAL(frame("garbage").size(), 0u);
+  // Keepalives are still exempt, spaced or not.
+  CAF_CHECK_EQUAL(frame(R"( { "payload" : "PING" } )"),
+                  std::vector<std::string>{R"({"payload":"PONG"})"});
+  CAF_CHECK_EQUAL(frame(R"({"payload":"PONG"})").size(), 0u);
+  // Back under the rate, the same deep frame is parsed: bad_frame, and the
+  // connection goes on.
+  pass(std::chrono::seconds(1));
+  out->take();
+  got = frame(deep);
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(field(got[0], "payload", "code"), "bad_frame");
+  CAF_CHECK_EQUAL(field(got[0], "payload", "message"),
+                  "frame nests deeper than 64 levels (max_json_depth)");
+  pass(std::chrono::seconds(1));
+  out->take();
+  got = frame(R"({"action":12,"topic":"chat:lobby","payload":{"n":1e400}})");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_NOT_EQUAL(got[0].find(R"("payload":{"n":1e400})"),
+                      std::string::npos);
+}
+
+CAF_TEST(the limits come from the connection config) {
+  connection_config cfg;
+  cfg.sub = "alice";
+  cfg.cid = "c2";
+  cfg.out = out;
+  cfg.directory = directory;
+  cfg.db = db;
+  cfg.limits.max_json_depth = 2;
+  cfg.limits.max_topic_bytes = 10;
+  auto other = spawn_connection(sys, cfg);
+  settle();
+  self->send(other, frame_atom::value,
+             std::string{R"({"action":8,"topic":"chat:lobby-long"})"});
+  settle();
+  auto got = out->take();
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(field(got[0], "payload", "message"),
+                  "topic is longer than 10 bytes (max_topic_bytes)");
+  CAF_CHECK_EQUAL(field(got[0], "topic"), nullptr);
+  self->send(other, frame_atom::value,
+             std::string{R"({"action":8,"topic":"chat:lobby","payload":[[]]})"});
+  settle();
+  got = out->take();
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(field(got[0], "payload", "message"),
+                  "frame nests deeper than 2 levels (max_json_depth)");
+  self->send(other, closed_atom::value);
+  settle();
+}
+
 CAF_TEST(keepalive pings every interval and closes a silent socket) {
   auto slices = keepalive_slices(std::chrono::seconds(30));
   auto step = caf::timespan{std::chrono::seconds(30)} / slices;

@@ -86,10 +86,14 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
   }
   beast::error_code ignored;
   auto peer = socket.remote_endpoint(ignored);
+  if (ignored) { // gone already (reset before we got to it)
+    socket.close(ignored);
+    do_accept();
+    return;
+  }
   open_token open;
   pending_token pending;
-  auto verdict = ignored ? socket_limits::verdict::full
-                         : state_->limits.admit(peer.address(), open, pending);
+  auto verdict = state_->limits.admit(peer.address(), open, pending);
   if (verdict != socket_limits::verdict::ok) {
     // No answer: an HTTP reply would cost what the cap is there to save.
     socket.close(ignored);

@@ -251,8 +251,8 @@ bool websocket_session::inbound_full() const {
 }
 
 bool websocket_session::pause_reading() {
-  // frame_done() clears the flag (and resumes) once it finds the bound
-  // passed; checking again after setting it closes the race with it. No
+  // frame_done() clears the flag (and resumes) once every frame in flight
+  // is handled; checking again after setting it closes the race with it. No
   // wait on the socket holds the session meanwhile: it holds itself.
   paused_self_ = shared_from_this();
   read_paused_.store(true);
@@ -267,8 +267,11 @@ bool websocket_session::pause_reading() {
 
 void websocket_session::frame_done(size_t capacity) {
   inbound_bytes_ -= inbound_cost(capacity);
-  inbound_frames_ -= 1;
-  if (!read_paused_.load() || inbound_full())
+  // A paused read resumes once the actor handled every frame in flight,
+  // not merely one: its mailbox runs empty, so it leaves the scheduler to
+  // the other actors before the next batch arrives (a flooding client must
+  // not keep one CAF worker to itself).
+  if (inbound_frames_.fetch_sub(1) != 1 || !read_paused_.load())
     return;
   if (read_paused_.exchange(false))
     asio::post(socket_.get_executor(),

@@ -21,7 +21,8 @@
 // Inbound is bounded too: text frames in flight to the connection actor
 // (sent, not yet handled: outbound::frame_done) are counted in frames and
 // bytes; past `max_inbound_frames` or `max_inbound_bytes` the session stops
-// reading (TCP backpressure holds the client) until the actor catches up.
+// reading (TCP backpressure holds the client) until the actor has handled
+// them all.
 // Pings are answered by one pending pong at most (net/outbox.hpp).
 #pragma once
 

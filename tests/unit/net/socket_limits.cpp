@@ -55,7 +55,7 @@ CAF_TEST(pending sockets are capped per address) {
   CAF_CHECK_EQUAL(limits.open(), 4);
 }
 
-CAF_TEST(tokens give their places back once, when dropped or moved over) {
+CAF_TEST(tokens give their places back once when dropped or moved over) {
   socket_limits limits{100, 100};
   {
     open_token open;

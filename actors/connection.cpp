@@ -315,6 +315,7 @@ connection_actor::behavior_type connection(connection_pointer self,
   });
   return {
     [=](frame_atom, const std::string& text) {
+      frame_done_guard done{*self->state.cfg.out, text}; // reads resume
       auto now = self->clock().now();
       self->state.last_seen = now;
       if (!self->state.limiter.ready(now)) {

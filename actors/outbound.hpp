@@ -3,6 +3,7 @@
 // unit tests implement it with a recorder. No Beast type appears here.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -51,6 +52,32 @@ public:
 
   /// Closes the socket with a WebSocket close code and reason.
   virtual void close(uint16_t code, std::string reason) = 0;
+
+  /// The connection actor handled a frame the socket sent it; `capacity`
+  /// is that frame's text's capacity(). The socket stops reading while too
+  /// many frames are in flight (max_inbound_frames, max_inbound_bytes) and
+  /// reads again as they are done. Thread-safe.
+  virtual void frame_done(size_t capacity) {
+    (void) capacity; // nop: nothing is counted
+  }
+};
+
+/// Calls `out.frame_done` when the handler of a frame returns, whichever
+/// way it returns.
+class frame_done_guard {
+public:
+  frame_done_guard(outbound& out, const std::string& text)
+    : out_(out), capacity_(text.capacity()) {
+  }
+  frame_done_guard(const frame_done_guard&) = delete;
+  frame_done_guard& operator=(const frame_done_guard&) = delete;
+  ~frame_done_guard() {
+    out_.frame_done(capacity_);
+  }
+
+private:
+  outbound& out_;
+  size_t capacity_;
 };
 
 using outbound_ptr = std::shared_ptr<outbound>;

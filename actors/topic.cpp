@@ -189,6 +189,15 @@ struct topic_state : topic_room {
       queue_to(m->out, std::move(frame));
   }
 
+  void send_backlog_to(const std::string& cid,
+                       std::vector<frame_ptr> frames) override {
+    // Behind what this topic queued on the socket (its flush starts the
+    // write, or the backlog does when the socket was idle), ahead of what
+    // it queues later.
+    if (auto m = find(cid))
+      m->out->send_backlog(std::move(frames));
+  }
+
   void send_to_all(frame_ptr frame) override {
     for (auto& kvp : members_by_cid)
       if (!kvp.second.relay)

@@ -29,6 +29,14 @@ public:
   virtual const member* find(const std::string& cid) const = 0;
   virtual void send_to(const std::string& cid, frame_ptr frame) = 0;
   virtual void send_to_all(frame_ptr frame) = 0;
+  /// Sends one member frames that leave as its socket drains
+  /// (outbound::send_backlog), ahead of whatever is sent to it later: a
+  /// snapshot of any size never closes a healthy socket.
+  virtual void send_backlog_to(const std::string& cid,
+                               std::vector<frame_ptr> frames) {
+    for (auto& frame : frames)
+      send_to(cid, std::move(frame));
+  }
 };
 
 class topic_hooks {

@@ -1,5 +1,6 @@
 #include "net/http_session.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "net/fail.hpp"
@@ -35,8 +36,14 @@ bool malformed(const beast::error_code& ec) {
 } // namespace
 
 http_session::http_session(tcp::socket&& socket,
-                           std::shared_ptr<server_state> st)
-  : stream_(std::move(socket)), state_(std::move(st)) {
+                           std::shared_ptr<server_state> st, open_token open,
+                           pending_token pending)
+  : stream_(std::move(socket)),
+    state_(std::move(st)),
+    open_(std::move(open)),
+    pending_(std::move(pending)),
+    deadline_(std::chrono::steady_clock::now()
+              + std::chrono::seconds(state_->svc.opts.handshake_timeout)) {
   peer_ = endpoint_text(stream_.socket());
 }
 
@@ -59,14 +66,17 @@ void http_session::stop(bool) {
 }
 
 void http_session::do_read() {
-  if (state_->stopping) {
+  // Past the handshake deadline a connection gets no further request, so
+  // an idle keep-alive connection is not held either.
+  auto now = std::chrono::steady_clock::now();
+  if (state_->stopping || now >= deadline_) {
     do_close();
     return;
   }
   parser_.emplace();
   parser_->header_limit(header_limit);
   parser_->body_limit(body_limit);
-  stream_.expires_after(read_timeout);
+  stream_.expires_at(std::min(deadline_, now + read_timeout));
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&http_session::on_read,
                                              shared_from_this()));
@@ -128,14 +138,19 @@ void http_session::on_grant(upgrade_grant grant,
                          "unavailable", "server is stopping"));
     return; // the grant's slot is released with it
   }
+  if (std::chrono::steady_clock::now() >= deadline_) {
+    do_close(); // the handshake took too long; the grant's slot goes too
+    return;
+  }
+  pending_.release();
   stream_.expires_never();
   // A client may not send frames before our 101, but whatever it did send
   // is the WebSocket session's to judge.
   auto early = beast::buffers_to_string(buffer_.data());
   auto ws = std::make_shared<websocket_session>(stream_.release_socket(),
                                                 state_, std::move(grant),
-                                                early);
-  ws->run(std::move(*req));
+                                                std::move(open_), early);
+  ws->run(std::move(*req), deadline_);
 }
 
 responder http_session::make_responder() {

@@ -1,9 +1,14 @@
 // One accepted TCP connection while it speaks plain HTTP: reads requests
-// (8 KiB of headers, 64 KiB of body, 30 s to arrive), answers them through
-// the router in order, and hands the socket to a websocket_session when a
-// /sock upgrade passes the gate.
+// (8 KiB of headers, 64 KiB of body), answers them through the router in
+// order, and hands the socket to a websocket_session when a /sock upgrade
+// passes the gate. The whole HTTP phase has `handshake_timeout` from
+// accept: a request (or an upgrade) not complete by then, or an idle
+// keep-alive connection, is closed without an answer. Until the upgrade is
+// granted the socket counts as pending for its address; it counts as open
+// until it closes (net/socket_limits.hpp).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -12,6 +17,7 @@
 #include "net/beast.hpp"
 #include "net/http_reply.hpp"
 #include "net/session_registry.hpp"
+#include "net/socket_limits.hpp"
 #include "net/upgrade_gate.hpp"
 
 namespace sockd::net {
@@ -21,7 +27,8 @@ struct server_state;
 class http_session : public stoppable,
                      public std::enable_shared_from_this<http_session> {
 public:
-  http_session(tcp::socket&& socket, std::shared_ptr<server_state> st);
+  http_session(tcp::socket&& socket, std::shared_ptr<server_state> st,
+               open_token open, pending_token pending);
   ~http_session() override;
 
   void run();
@@ -47,6 +54,9 @@ private:
   std::shared_ptr<server_state> state_;
   response res_;
   std::string peer_;
+  open_token open_;
+  pending_token pending_;
+  std::chrono::steady_clock::time_point deadline_; // accept + handshake
   uint64_t id_ = 0;
 };
 

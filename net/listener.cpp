@@ -85,9 +85,43 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
     return;
   }
   beast::error_code ignored;
+  auto peer = socket.remote_endpoint(ignored);
+  if (ignored) { // gone already (reset before we got to it)
+    socket.close(ignored);
+    do_accept();
+    return;
+  }
+  open_token open;
+  pending_token pending;
+  auto verdict = state_->limits.admit(peer.address(), open, pending);
+  if (verdict != socket_limits::verdict::ok) {
+    // No answer: an HTTP reply would cost what the cap is there to save.
+    socket.close(ignored);
+    refused(verdict == socket_limits::verdict::full);
+    do_accept();
+    return;
+  }
   socket.set_option(tcp::no_delay(true), ignored);
-  std::make_shared<http_session>(std::move(socket), state_)->run();
+  std::make_shared<http_session>(std::move(socket), state_, std::move(open),
+                                 std::move(pending))
+    ->run();
   do_accept();
+}
+
+void listener::refused(bool full) {
+  ++(full ? refused_full_ : refused_address_);
+  auto now = std::chrono::steady_clock::now();
+  if (now - refused_logged_ < std::chrono::seconds(1))
+    return;
+  refused_logged_ = now;
+  auto& opts = state_->svc.opts;
+  log_warn("closed at accept: " + std::to_string(refused_full_)
+           + " over max_connections=" + std::to_string(opts.max_connections)
+           + ", " + std::to_string(refused_address_)
+           + " over max_pending_per_address="
+           + std::to_string(opts.max_pending_per_address));
+  refused_full_ = 0;
+  refused_address_ = 0;
 }
 
 void listener::on_backoff(beast::error_code ec) {

@@ -1,7 +1,11 @@
 // Accepts TCP connections on the listen address and starts an http_session
-// for each, on a strand of its own.
+// for each, on a strand of its own. A connection over `max_connections`
+// open sockets, or over `max_pending_per_address` sockets of its address
+// not yet upgraded, is closed at once (net/socket_limits.hpp).
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -31,11 +35,16 @@ private:
   void do_accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
   void on_backoff(beast::error_code ec);
+  void refused(bool full);
 
   std::shared_ptr<server_state> state_;
   tcp::acceptor acceptor_;
   asio::steady_timer backoff_;
   bool stopped_ = false;
+  // Sockets closed at accept since the last log line (one a second).
+  uint64_t refused_full_ = 0;
+  uint64_t refused_address_ = 0;
+  std::chrono::steady_clock::time_point refused_logged_{};
 };
 
 /// Resolves `host:port` (an IP literal, `[v6]` or a name) to an endpoint.

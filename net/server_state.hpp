@@ -9,6 +9,7 @@
 #include "net/beast.hpp"
 #include "net/server.hpp"
 #include "net/session_registry.hpp"
+#include "net/socket_limits.hpp"
 
 namespace sockd::net {
 
@@ -20,6 +21,7 @@ struct server_state {
   std::string client_dir; // the browser client, served at /client/ (dev)
   asio::io_context ioc;
   session_registry sessions;
+  socket_limits limits; // max_connections, max_pending_per_address
   std::atomic<bool> stopping{false};
 };
 

@@ -27,6 +27,16 @@ void socket_outbound::flush() {
     session->flush();
 }
 
+void socket_outbound::send_backlog(std::vector<frame_ptr> frames) {
+  if (auto session = session_.lock())
+    session->send_backlog(std::move(frames));
+}
+
+void socket_outbound::frame_done(size_t capacity) {
+  if (auto session = session_.lock())
+    session->frame_done(capacity);
+}
+
 void socket_outbound::close(uint16_t code, std::string reason) {
   if (auto session = session_.lock())
     session->close(code, std::move(reason));

@@ -18,7 +18,9 @@ public:
   void send(frame_ptr frame) override;
   bool queue(frame_ptr frame) override;
   void flush() override;
+  void send_backlog(std::vector<frame_ptr> frames) override;
   void close(uint16_t code, std::string reason) override;
+  void frame_done(size_t capacity) override;
 
 private:
   std::weak_ptr<websocket_session> session_;

@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -19,10 +20,17 @@ namespace sockd::net {
 
 namespace {
 
-constexpr auto handshake_timeout = std::chrono::seconds(10);
-
 // How long an orderly close may take before the socket is cut.
 constexpr auto linger_time = std::chrono::seconds(5);
+
+// A ping or pong tells the connection actor the client lives; a flood of
+// them sends it at most one such message per this interval.
+constexpr auto alive_interval = std::chrono::milliseconds(100);
+
+// What CAF adds around a frame's text on its way to the connection actor:
+// the mailbox element, the atom and the std::string itself (an estimate
+// from above; 0.17's mailbox_element_vals<atom, string> is under 100).
+constexpr size_t message_overhead = 128;
 
 // Reads go through one buffer per I/O thread: an idle socket holds none.
 constexpr size_t read_chunk = 16 * 1024;
@@ -65,11 +73,12 @@ bool would_block(const beast::error_code& ec) {
 
 websocket_session::websocket_session(tcp::socket&& socket,
                                      std::shared_ptr<server_state> st,
-                                     upgrade_grant grant,
+                                     upgrade_grant grant, open_token open,
                                      std::string_view early)
   : socket_(std::move(socket)),
     state_(std::move(st)),
     grant_(std::move(grant)),
+    counted_(std::move(open)),
     reader_(static_cast<uint64_t>(state_->svc.opts.max_frame_bytes)),
     outbox_(static_cast<size_t>(state_->svc.opts.max_queued_bytes)) {
   // Parsed once the handshake is done.
@@ -80,12 +89,15 @@ websocket_session::~websocket_session() {
   finish();
 }
 
-void websocket_session::run(request req) {
+void websocket_session::run(request req,
+                            std::chrono::steady_clock::time_point deadline) {
   id_ = state_->sessions.add(weak_from_this());
   handshake_ = std::make_unique<websocket::stream<tcp::socket&>>(socket_);
   auto& ws = *handshake_;
   websocket::stream_base::timeout timeouts;
-  timeouts.handshake_timeout = handshake_timeout;
+  // What is left of handshake_timeout since accept (http_session).
+  timeouts.handshake_timeout = std::max<std::chrono::steady_clock::duration>(
+    deadline - std::chrono::steady_clock::now(), std::chrono::milliseconds(1));
   timeouts.idle_timeout = websocket::stream_base::none();
   timeouts.keep_alive_pings = false;
   ws.set_option(timeouts);
@@ -111,8 +123,9 @@ void websocket_session::on_accept(beast::error_code ec) {
   start_connection();
   if (state_->stopping)
     on_close_request(ws::close_code::going_away, "going away");
-  handle_events(); // bytes that came with the upgrade request, if any
-  do_read();
+  // Bytes that came with the upgrade request, if any.
+  if (handle_events())
+    do_read();
 }
 
 void websocket_session::start_connection() {
@@ -172,7 +185,8 @@ void websocket_session::on_readable(beast::error_code ec) {
       return;
     }
     reader_.append(buf.data(), n);
-    handle_events();
+    if (!handle_events())
+      return; // paused: resume_reading() goes on
   }
   // More may be waiting; the other sockets get their turn first.
   asio::post(socket_.get_executor(),
@@ -181,17 +195,24 @@ void websocket_session::on_readable(beast::error_code ec) {
                                        beast::error_code{}));
 }
 
-void websocket_session::handle_events() {
+bool websocket_session::handle_events() {
   using kind = ws::reader::kind;
   for (;;) {
+    // Frames in flight past the bound: no more reading or parsing until
+    // the actor handled some (what is read stays in the reader).
+    if (!closing_ && inbound_full() && pause_reading())
+      return false;
     auto ev = reader_.next();
     switch (ev.what) {
       case kind::none:
-        return;
+        return true;
       case kind::text:
         // Frames that cross our close frame are dropped.
-        if (!closing_)
+        if (!closing_) {
+          inbound_bytes_ += inbound_cost(ev.payload.capacity());
+          inbound_frames_ += 1;
           caf::anon_send(conn_, frame_atom::value, std::move(ev.payload));
+        }
         break;
       case kind::binary:
         on_close_request(ws::close_code::unsupported,
@@ -199,15 +220,15 @@ void websocket_session::handle_events() {
         break;
       case kind::ping:
         queue_control(ws::opcode::pong, std::move(ev.payload));
-        caf::anon_send(conn_, alive_atom::value);
+        send_alive();
         break;
       case kind::pong:
         // A sign of life for the keepalive.
-        caf::anon_send(conn_, alive_atom::value);
+        send_alive();
         break;
       case kind::close:
         on_peer_close(ev.code);
-        return;
+        return true;
       case kind::error:
         log_info("websocket protocol error: " + ev.payload + " connection="
                  + grant_.cid + "; closing " + std::to_string(ev.code));
@@ -215,9 +236,66 @@ void websocket_session::handle_events() {
         on_close_request(ev.code, std::move(ev.payload));
         if (close_sent_)
           shutdown_send();
-        return;
+        return true;
     }
   }
+}
+
+size_t websocket_session::inbound_cost(size_t capacity) {
+  return capacity + message_overhead;
+}
+
+bool websocket_session::inbound_full() const {
+  auto& opts = state_->svc.opts;
+  return inbound_frames_.load()
+           >= static_cast<uint32_t>(opts.max_inbound_frames)
+         || inbound_bytes_.load()
+              >= static_cast<size_t>(opts.max_inbound_bytes);
+}
+
+bool websocket_session::pause_reading() {
+  // frame_done() clears the flag (and resumes) once every frame in flight
+  // is handled; checking again after setting it closes the race with it. No
+  // wait on the socket holds the session meanwhile: it holds itself.
+  paused_self_ = shared_from_this();
+  read_paused_.store(true);
+  if (inbound_full())
+    return true;
+  // Caught up meanwhile: whoever clears the flag goes on reading.
+  if (!read_paused_.exchange(false))
+    return true;
+  paused_self_.reset();
+  return false;
+}
+
+void websocket_session::frame_done(size_t capacity) {
+  inbound_bytes_ -= inbound_cost(capacity);
+  // A paused read resumes once the actor handled every frame in flight,
+  // not merely one: its mailbox runs empty, so it leaves the scheduler to
+  // the other actors before the next batch arrives (a flooding client must
+  // not keep one CAF worker to itself).
+  if (inbound_frames_.fetch_sub(1) != 1 || !read_paused_.load())
+    return;
+  if (read_paused_.exchange(false))
+    asio::post(socket_.get_executor(),
+               beast::bind_front_handler(&websocket_session::resume_reading,
+                                         shared_from_this()));
+}
+
+void websocket_session::resume_reading() {
+  paused_self_.reset(); // the handler holds the session now
+  if (finished_)
+    return;
+  if (handle_events())
+    do_read(); // a socket cut meanwhile finishes there
+}
+
+void websocket_session::send_alive() {
+  auto now = std::chrono::steady_clock::now();
+  if (now - alive_sent_ < alive_interval)
+    return;
+  alive_sent_ = now;
+  caf::anon_send(conn_, alive_atom::value);
 }
 
 void websocket_session::on_peer_close(uint16_t code) {
@@ -260,6 +338,12 @@ bool websocket_session::queue(frame_ptr frame) {
   }
 }
 
+void websocket_session::send_backlog(std::vector<frame_ptr> frames) {
+  if (outbox_.push_backlog(std::move(frames))
+      == outbox::push_result::schedule)
+    flush();
+}
+
 void websocket_session::flush() {
   asio::post(socket_.get_executor(),
              beast::bind_front_handler(&websocket_session::do_write,
@@ -273,6 +357,8 @@ void websocket_session::queue_control(ws::opcode op, std::string payload) {
   auto res = outbox_.push_control(control_frame(op, std::move(payload)));
   if (res == outbox::push_result::schedule)
     do_write();
+  else if (res == outbox::push_result::overflow)
+    on_slow_consumer(); // a pong over max_queued_bytes
 }
 
 void websocket_session::do_write() {
@@ -390,6 +476,9 @@ void websocket_session::on_close_request(uint16_t code, std::string reason) {
     return;
   }
   closing_ = true;
+  // Frames read from now on are dropped: a paused read goes on, to see
+  // the peer's close.
+  wake_reader();
   // Whatever the close waits for (a stalled write, the peer's answer), it
   // does not wait longer than this.
   start_linger();
@@ -426,6 +515,18 @@ void websocket_session::cut() {
   beast::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
+  // A paused read has no wait on the socket to fail: it must see the cut
+  // itself, or the session never finishes.
+  wake_reader();
+}
+
+void websocket_session::wake_reader() {
+  // Paused means paused_self_ holds the session, so this is never the
+  // destructor's call.
+  if (read_paused_.exchange(false))
+    asio::post(socket_.get_executor(),
+               beast::bind_front_handler(&websocket_session::resume_reading,
+                                         shared_from_this()));
 }
 
 void websocket_session::finish() {
@@ -438,6 +539,7 @@ void websocket_session::finish() {
     caf::anon_send(conn_, closed_atom::value);
   if (grant_.slot)
     grant_.slot->release();
+  counted_.release();
   if (id_ != 0) {
     state_->sessions.remove(id_);
     id_ = 0;

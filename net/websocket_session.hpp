@@ -17,12 +17,22 @@
 // waits for the peer's EOF. `done` happens once: the actor gets `closed`,
 // the admission slot is released, the socket is closed. A close that hangs
 // (a peer that stopped reading) is cut after a linger time.
+//
+// Inbound is bounded too: text frames in flight to the connection actor
+// (sent, not yet handled: outbound::frame_done) are counted in frames and
+// bytes; past `max_inbound_frames` or `max_inbound_bytes` the session stops
+// reading (TCP backpressure holds the client) until the actor has handled
+// them all.
+// Pings are answered by one pending pong at most (net/outbox.hpp).
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "actors/connection.hpp"
 #include "actors/outbound.hpp"
@@ -30,6 +40,7 @@
 #include "net/frame_batch.hpp"
 #include "net/outbox.hpp"
 #include "net/session_registry.hpp"
+#include "net/socket_limits.hpp"
 #include "net/upgrade_gate.hpp"
 #include "net/ws_reader.hpp"
 
@@ -43,11 +54,12 @@ class websocket_session
 public:
   /// `early` holds bytes the HTTP reader read past the upgrade request.
   websocket_session(tcp::socket&& socket, std::shared_ptr<server_state> st,
-                    upgrade_grant grant, std::string_view early);
+                    upgrade_grant grant, open_token open,
+                    std::string_view early);
   ~websocket_session() override;
 
-  /// Completes the upgrade of `req`.
-  void run(request req);
+  /// Completes the upgrade of `req`, or closes the socket at `deadline`.
+  void run(request req, std::chrono::steady_clock::time_point deadline);
 
   void stop(bool force) override;
 
@@ -62,15 +74,32 @@ public:
   /// Schedules the write of what queue() left; thread-safe.
   void flush();
 
+  /// Queues frames that leave as the socket drains (outbound.hpp);
+  /// thread-safe.
+  void send_backlog(std::vector<frame_ptr> frames);
+
+  /// The connection actor handled a frame whose text held `capacity`
+  /// bytes; thread-safe.
+  void frame_done(size_t capacity);
+
   /// Closes after the queued frames (1008: at once); thread-safe.
   void close(uint16_t code, std::string reason);
+
+  /// What a text frame of `capacity` bytes costs while in flight to the
+  /// connection actor: its text and the CAF message around it.
+  static size_t inbound_cost(size_t capacity);
 
 private:
   void on_accept(beast::error_code ec);
   void start_connection();
   void do_read();
   void on_readable(beast::error_code ec);
-  void handle_events();
+  bool handle_events(); // false: paused, the read chain ends here
+  bool inbound_full() const;
+  bool pause_reading(); // true: paused
+  void resume_reading();
+  void wake_reader();
+  void send_alive();
   void on_peer_close(uint16_t code);
   void queue_control(ws::opcode op, std::string payload);
   void do_write();
@@ -90,12 +119,19 @@ private:
   std::unique_ptr<websocket::stream<tcp::socket&>> handshake_;
   std::shared_ptr<server_state> state_;
   upgrade_grant grant_;
+  open_token counted_; // against max_connections until finish()
   connection_actor conn_;
   ws::reader reader_;
   outbox outbox_;     // thread-safe: frames waiting for the next write
   frame_batch batch_; // the write under way
   std::unique_ptr<asio::steady_timer> linger_; // only while closing
   uint64_t id_ = 0;
+  // Frames in flight to the connection actor (strand adds, actor removes).
+  std::atomic<uint32_t> inbound_frames_{0};
+  std::atomic<size_t> inbound_bytes_{0};
+  std::atomic<bool> read_paused_{false}; // the read chain waits for them
+  std::shared_ptr<websocket_session> paused_self_; // strand only
+  std::chrono::steady_clock::time_point alive_sent_{};
   bool open_ = false;           // handshake done
   bool writing_ = false;        // waiting for the socket to take more
   bool closing_ = false;        // our close is queued: no more data

@@ -32,8 +32,15 @@ public:
       board.push_back(&line);
     std::sort(board.begin(), board.end(),
               [](auto x, auto y) { return x->seq < y->seq; });
+    // Up to max_board_bytes: as a backlog, so that the joiner's socket
+    // takes it as it drains instead of all at once over max_queued_bytes.
+    // The frames are shared with the board: a pointer each.
+    std::vector<frame_ptr> frames;
+    frames.reserve(board.size());
     for (auto x : board)
-      room.send_to(who.cid, x->frame);
+      frames.push_back(x->frame);
+    if (!frames.empty())
+      room.send_backlog_to(who.cid, std::move(frames));
   }
 
   void published(topic_room&, const relay& msg, const frame_ptr& frame)

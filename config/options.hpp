@@ -41,6 +41,7 @@ struct options {
   int max_topic_bytes = 256;
   int max_json_depth = 64;
   int max_tickets_per_user = 100;
+  int64_t max_pending_connections = 1024;
   int max_pending_per_address = 64;
   int handshake_timeout = 10;        // seconds from accept to upgrade
   bool jwt_require_exp = false;

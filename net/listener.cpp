@@ -97,7 +97,7 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
   if (verdict != socket_limits::verdict::ok) {
     // No answer: an HTTP reply would cost what the cap is there to save.
     socket.close(ignored);
-    refused(verdict == socket_limits::verdict::full);
+    refused(verdict);
     do_accept();
     return;
   }
@@ -108,19 +108,27 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
   do_accept();
 }
 
-void listener::refused(bool full) {
-  ++(full ? refused_full_ : refused_address_);
+void listener::refused(socket_limits::verdict why) {
+  using verdict = socket_limits::verdict;
+  ++(why == verdict::full            ? refused_full_
+     : why == verdict::pending_full ? refused_pending_
+                                    : refused_address_);
   auto now = std::chrono::steady_clock::now();
   if (now - refused_logged_ < std::chrono::seconds(1))
     return;
   refused_logged_ = now;
   auto& opts = state_->svc.opts;
   log_warn("closed at accept: " + std::to_string(refused_full_)
-           + " over max_connections=" + std::to_string(opts.max_connections)
+           + " over max_connections+max_pending_connections="
+           + std::to_string(opts.max_connections + opts.max_pending_connections)
+           + ", " + std::to_string(refused_pending_)
+           + " over max_pending_connections="
+           + std::to_string(opts.max_pending_connections)
            + ", " + std::to_string(refused_address_)
            + " over max_pending_per_address="
            + std::to_string(opts.max_pending_per_address));
   refused_full_ = 0;
+  refused_pending_ = 0;
   refused_address_ = 0;
 }
 

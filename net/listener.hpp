@@ -10,6 +10,7 @@
 #include <string>
 
 #include "net/beast.hpp"
+#include "net/socket_limits.hpp"
 
 namespace sockd::net {
 
@@ -35,7 +36,7 @@ private:
   void do_accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
   void on_backoff(beast::error_code ec);
-  void refused(bool full);
+  void refused(socket_limits::verdict why);
 
   std::shared_ptr<server_state> state_;
   tcp::acceptor acceptor_;
@@ -44,6 +45,7 @@ private:
   // Sockets closed at accept since the last log line (one a second).
   uint64_t refused_full_ = 0;
   uint64_t refused_address_ = 0;
+  uint64_t refused_pending_ = 0;
   std::chrono::steady_clock::time_point refused_logged_{};
 };
 

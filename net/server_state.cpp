@@ -14,7 +14,9 @@ namespace sockd::net {
 server_state::server_state(server_services services, int io_threads)
   : svc(std::move(services)),
     ioc(io_threads),
-    limits(svc.opts.max_connections, svc.opts.max_pending_per_address) {
+    limits(svc.opts.max_connections + svc.opts.max_pending_connections,
+           svc.opts.max_pending_connections,
+           svc.opts.max_pending_per_address) {
   web_dir = svc.opts.static_dir.empty() ? std::string{SOCKD_WEB_DIR}
                                         : svc.opts.static_dir;
   client_dir = SOCKD_CLIENT_DIR;

@@ -31,8 +31,11 @@ void pending_token::release() {
     owner->upgraded(address_);
 }
 
-socket_limits::socket_limits(int64_t max_open, int max_pending_per_address)
-  : max_open_(max_open), max_pending_(max_pending_per_address) {
+socket_limits::socket_limits(int64_t max_open, int64_t max_pending,
+                             int max_pending_per_address)
+  : max_open_(max_open),
+    max_pending_total_(max_pending),
+    max_pending_(max_pending_per_address) {
   // nop
 }
 
@@ -43,12 +46,15 @@ socket_limits::verdict socket_limits::admit(const asio::ip::address& address,
   std::lock_guard<std::mutex> guard{mtx_};
   if (open_ >= max_open_)
     return verdict::full;
+  if (pending_total_ >= max_pending_total_)
+    return verdict::pending_full;
   auto& count = pending_[addr];
   if (count >= max_pending_) {
     // count > 0 here: the entry existed and stays.
     return verdict::address_full;
   }
   ++count;
+  ++pending_total_;
   ++open_;
   open = open_token{this};
   pending = pending_token{this, addr};
@@ -58,6 +64,11 @@ socket_limits::verdict socket_limits::admit(const asio::ip::address& address,
 int64_t socket_limits::open() const {
   std::lock_guard<std::mutex> guard{mtx_};
   return open_;
+}
+
+int64_t socket_limits::pending() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return pending_total_;
 }
 
 int socket_limits::pending(const asio::ip::address& address) const {
@@ -73,6 +84,7 @@ void socket_limits::close_one() {
 
 void socket_limits::upgraded(const asio::ip::address& address) {
   std::lock_guard<std::mutex> guard{mtx_};
+  --pending_total_;
   auto i = pending_.find(address);
   if (i != pending_.end() && --i->second <= 0)
     pending_.erase(i);

@@ -1,7 +1,8 @@
-// The caps on TCP connections before and after their upgrade (docs/
-// security.md): `max_connections` open sockets in all, upgraded or not,
-// and `max_pending_per_address` sockets of one client address that are not
-// upgraded yet. The listener asks at accept; a refused socket is closed at
+// The caps on TCP connections before their upgrade (docs/security.md):
+// `max_pending_connections` sockets of the node and `max_pending_per_address`
+// sockets of one client address that are not upgraded yet, and so at most
+// `max_connections + max_pending_connections` open sockets in all (upgraded
+// ones are capped at `max_connections` by the upgrade gate, 503). The listener asks at accept; a refused socket is closed at
 // once. What it grants is held as tokens that give their place back when
 // dropped: `open_token` for the socket's whole life (http_session, then
 // websocket_session), `pending_token` until the upgrade is granted.
@@ -66,9 +67,10 @@ private:
 
 class socket_limits {
 public:
-  socket_limits(int64_t max_open, int max_pending_per_address);
+  socket_limits(int64_t max_open, int64_t max_pending,
+                int max_pending_per_address);
 
-  enum class verdict { ok, full, address_full };
+  enum class verdict { ok, full, pending_full, address_full };
 
   /// Counts a new socket from `address`; on `ok` the tokens hold its
   /// places. Thread-safe.
@@ -76,6 +78,7 @@ public:
                 pending_token& pending);
 
   int64_t open() const;
+  int64_t pending() const;
   int pending(const asio::ip::address& address) const;
 
 private:
@@ -86,8 +89,10 @@ private:
 
   mutable std::mutex mtx_;
   int64_t max_open_;
+  int64_t max_pending_total_;
   int max_pending_;
   int64_t open_ = 0;
+  int64_t pending_total_ = 0;
   std::unordered_map<asio::ip::address, int> pending_;
 };
 

@@ -309,43 +309,42 @@ test('per-user cap: the third socket gets 429, closing one frees a slot', T,
   await a2.roundTrip();
 });
 
-test('node cap: every socket counts; over max_connections one is closed at accept',
-     T, async () => {
-  // max_connections counts TCP connections from accept, upgraded or not
-  // (docs/security.md): on a full node even GET /ticket cannot connect, so
-  // the tickets are fetched first.
-  const dave = await ticketFor(s.nodecap, 'dave');
-  const frank = await ticketFor(s.nodecap, 'frank');
+test('node cap: 503 server_full; origin and ticket are checked first', T,
+     async () => {
   const clients = [];
   for (const sub of ['alice', 'bob', 'carol']) {
     clients.push(await h.openSocket(s.nodecap, await ticketFor(s.nodecap, sub)));
   }
-  let err = await h.refused(h.openSocket(s.nodecap, dave));
-  assert.equal(err.status, undefined, `closed at accept, no answer: ${err.message}`);
-  await assert.rejects(h.getTicket(s.nodecap, h.userToken('erin')));
+  const full_ticket = await ticketFor(s.nodecap, 'dave');
+  let err = await h.refused(h.openSocket(s.nodecap, full_ticket));
+  assert.equal(err.status, 503, err.message);
+  assertErrorBody(err.body, 'server_full', 'fourth socket');
+  // Order of checks: origin 403, ticket 401, then the node cap.
+  err = await h.refused(h.openSocket(s.nodecap, `${crypto.randomUUID()}:`
+                                                + `${crypto.randomUUID()}`));
+  assert.equal(err.status, 401, `unknown ticket on a full node: ${err.message}`);
+  const kept = await ticketFor(s.nodecap, 'erin');
+  err = await h.refused(h.openSocket(s.nodecap, kept, { origin: EVIL }));
+  assert.equal(err.status, 403, `bad origin on a full node: ${err.message}`);
+  assertErrorBody(err.body, 'origin_not_allowed', 'bad origin on a full node');
+  // The 403 did not consume erin's ticket: on the full node it passes the
+  // ticket check and meets the cap.
+  err = await h.refused(h.openSocket(s.nodecap, kept, { origin: APP }));
+  assert.equal(err.status, 503, `erin's ticket survived the 403: ${err.message}`);
   await clients[0].close();
-  // The place is free once the server has seen the close.
+  // The slot is released once the server has seen the close.
   const probe = await h.eventually(async () => {
     try {
-      return await h.openSocket(s.nodecap, frank);
+      return await h.openSocket(s.nodecap, await ticketFor(s.nodecap, 'frank'));
     } catch (e) {
-      if (e.status === undefined) return null; // closed at accept: not yet
+      if (e.status === 503) return null;
       throw e;
     }
-  }, { timeout: 5000, what: 'a free place after closing one' });
+  }, { timeout: 5000, what: 'a free slot after closing one' });
   await probe.roundTrip();
-  // Dave's ticket never reached the gate: the node is full again, but it
-  // was not consumed.
-  await clients[1].close();
-  const late = await h.eventually(async () => {
-    try {
-      return await h.openSocket(s.nodecap, dave);
-    } catch (e) {
-      if (e.status === undefined) return null;
-      throw e;
-    }
-  }, { timeout: 5000, what: 'a free place for dave' });
-  await late.roundTrip();
+  // The ticket refused with 503 was consumed: 401 now, not 503.
+  err = await h.refused(h.openSocket(s.nodecap, full_ticket));
+  assert.equal(err.status, 401, `the ticket refused with 503 was consumed: ${err.message}`);
 });
 
 test('RS256 with jwt_public_key, next to HS256 with jwt_secret', T,

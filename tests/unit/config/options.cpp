@@ -552,6 +552,7 @@ CAF_TEST(limits have their documented defaults) {
   CAF_CHECK_EQUAL(o.max_topic_bytes, 256);
   CAF_CHECK_EQUAL(o.max_json_depth, 64);
   CAF_CHECK_EQUAL(o.max_tickets_per_user, 100);
+  CAF_CHECK_EQUAL(o.max_pending_connections, 1024);
   CAF_CHECK_EQUAL(o.max_pending_per_address, 64);
   CAF_CHECK_EQUAL(o.handshake_timeout, 10);
   CAF_CHECK_EQUAL(o.jwt_require_exp, false);

@@ -18,7 +18,7 @@ asio::ip::address ip(const char* text) {
 } // namespace
 
 CAF_TEST(open sockets are capped in all) {
-  socket_limits limits{3, 100};
+  socket_limits limits{3, 100, 100};
   std::vector<open_token> open(4);
   std::vector<pending_token> pending(4);
   for (int i = 0; i < 3; ++i)
@@ -37,7 +37,7 @@ CAF_TEST(open sockets are capped in all) {
 }
 
 CAF_TEST(pending sockets are capped per address) {
-  socket_limits limits{100, 2};
+  socket_limits limits{100, 100, 2};
   std::vector<open_token> open(5);
   std::vector<pending_token> pending(5);
   CAF_CHECK(limits.admit(ip("10.0.0.1"), open[0], pending[0]) == verdict::ok);
@@ -56,7 +56,7 @@ CAF_TEST(pending sockets are capped per address) {
 }
 
 CAF_TEST(tokens give their places back once when dropped or moved over) {
-  socket_limits limits{100, 100};
+  socket_limits limits{100, 100, 100};
   {
     open_token open;
     pending_token pending;
@@ -69,4 +69,20 @@ CAF_TEST(tokens give their places back once when dropped or moved over) {
   }
   CAF_CHECK_EQUAL(limits.open(), 0);
   CAF_CHECK_EQUAL(limits.pending(ip("::1")), 0);
+}
+
+CAF_TEST(pending sockets are capped on the node) {
+  socket_limits limits{100, 2, 100};
+  std::vector<open_token> open(4);
+  std::vector<pending_token> pending(4);
+  CAF_CHECK(limits.admit(ip("10.0.0.1"), open[0], pending[0]) == verdict::ok);
+  CAF_CHECK(limits.admit(ip("10.0.0.2"), open[1], pending[1]) == verdict::ok);
+  CAF_CHECK(limits.admit(ip("10.0.0.3"), open[2], pending[2])
+            == verdict::pending_full);
+  CAF_CHECK_EQUAL(limits.pending(), 2);
+  // An upgrade frees the pending place; the socket stays open.
+  pending[0].release();
+  CAF_CHECK_EQUAL(limits.pending(), 1);
+  CAF_CHECK(limits.admit(ip("10.0.0.3"), open[2], pending[2]) == verdict::ok);
+  CAF_CHECK_EQUAL(limits.open(), 3);
 }

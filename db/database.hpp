@@ -51,6 +51,9 @@ struct database_config {
   /// denies the type.
   std::map<std::string, std::string> allowances;
   std::string participant_query; // optional: $1 sub -> name, role
+  /// History pages reach this deep at most (page x page size); deeper ones
+  /// are refused with bad_frame.
+  int64_t max_history_rows = 10000;
 };
 
 /// Spawns the pool. Stores of one topic always go to the same worker, so

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include <pqxx/connection>
@@ -42,6 +43,13 @@ std::string store_statement(size_t rows);
 /// The name of the prepared insert of `rows` sock_connections rows (sizes
 /// of store_chunk_sizes).
 std::string open_statement(size_t rows);
+
+/// Empty when history page `page` (from 1) of `page_size` rows stays within
+/// the newest `max_rows` rows of a topic, else why the page is refused: a
+/// page is read with OFFSET, so the rows it skips are scanned, and this
+/// bound is what any one request may cost.
+std::string check_history_depth(int64_t page, int64_t page_size,
+                                int64_t max_rows);
 
 /// The most (user, connection) pairs the writers query returns.
 constexpr int writers_limit = 10000;

@@ -20,29 +20,54 @@ void add_params(std::vector<std::string>& params, const stored_message& m) {
   params.push_back(m.cid);
   params.push_back(m.sub);
   params.push_back(m.frame);
+  params.push_back(m.client_id);
 }
 
-// Inserts msgs[first, first + rows) with the prepared insert of that size.
+// Inserts msgs[first, first + rows) with the prepared insert of that size;
+// appends one entry per message: its seq, or 0 when the message is a retry
+// of a row that exists (the insert skipped it).
 void insert_chunk(pqxx::transaction_base& tx,
                   const std::vector<stored_message>& msgs, size_t first,
                   size_t rows, std::vector<int64_t>& seqs) {
   std::vector<std::string> params;
-  params.reserve(rows * 4);
+  params.reserve(rows * 5);
   for (size_t i = first; i < first + rows; ++i)
     add_params(params, msgs[i]);
   auto r = tx.exec_prepared(store_statement(rows),
                             pqxx::prepare::make_dynamic_params(params));
-  // seq's default is evaluated row by row in VALUES order, so sorting the
-  // returned numbers restores the order the rows were given in.
-  std::vector<int64_t> chunk;
-  chunk.reserve(r.size());
+  std::vector<written_row> written;
+  written.reserve(r.size());
   for (auto row : r)
-    chunk.push_back(row[0].as<int64_t>());
-  std::sort(chunk.begin(), chunk.end());
-  seqs.insert(seqs.end(), chunk.begin(), chunk.end());
+    written.push_back(written_row{row[0].as<int64_t>(), row[1].c_str(),
+                                  row[2].c_str(),
+                                  row[3].is_null() ? std::string{}
+                                                   : row[3].c_str()});
+  match_written(msgs, first, rows, std::move(written), seqs);
 }
 
 } // namespace
+
+void match_written(const std::vector<stored_message>& msgs, size_t first,
+                   size_t rows, std::vector<written_row> written,
+                   std::vector<int64_t>& seqs) {
+  std::sort(written.begin(), written.end(),
+            [](const written_row& x, const written_row& y) {
+              return x.seq < y.seq;
+            });
+  // A written row is the first message not yet matched with its key: a
+  // skipped message's key matches no later written row (a later message
+  // with that key was skipped too), and a message without client id is
+  // never skipped.
+  size_t j = 0;
+  for (size_t i = first; i < first + rows; ++i) {
+    auto& m = msgs[i];
+    if (j < written.size() && written[j].cid == m.cid
+        && written[j].topic == m.topic && written[j].client_id == m.client_id)
+      seqs.push_back(written[j++].seq);
+    else
+      seqs.push_back(0);
+  }
+}
 
 std::vector<int64_t> insert_messages(pqxx::connection& conn,
                                      const std::vector<stored_message>& msgs) {

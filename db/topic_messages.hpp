@@ -14,8 +14,25 @@
 
 namespace sockd::db {
 
+/// A row an insert wrote, as its RETURNING clause names it.
+struct written_row {
+  int64_t seq = 0;
+  std::string cid;
+  std::string topic;
+  std::string client_id; // empty when NULL
+};
+
+/// Pairs the rows an insert of msgs[first, first + rows) wrote with the
+/// messages: appends to `seqs` one entry per message, its seq, or 0 when
+/// the insert skipped it (a row with its connection, topic and client id
+/// existed). Relies on seq being drawn in VALUES order.
+void match_written(const std::vector<stored_message>& msgs, size_t first,
+                   size_t rows, std::vector<written_row> written,
+                   std::vector<int64_t>& seqs);
+
 /// Inserts every message in ONE transaction (multi-row inserts) and commits;
-/// returns their sequence numbers in the order given.
+/// returns their sequence numbers in the order given, 0 for a message whose
+/// (connection, topic, client id) row existed already.
 std::vector<int64_t> insert_messages(pqxx::connection& conn,
                                      const std::vector<stored_message>& msgs);
 

@@ -69,13 +69,39 @@ void deliver_all(std::vector<caf::typed_response_promise<int64_t>>& promises,
     p.deliver(err);
 }
 
+// Every answer to a store is the database's: "not stored" only when the
+// transaction certainly did not commit (an error before or during the
+// statements, a refused COMMIT, no connection); when the connection broke
+// during COMMIT nobody knows, and the sender is told so. A retry with the
+// same id settles it either way (an ACK without a second row).
+caf::error not_stored(const caf::error& err) {
+  return make_error(to_errc(err), "message not stored: " + message_of(err));
+}
+
+caf::error store_failure(session& db) {
+  try {
+    throw;
+  } catch (const pqxx::in_doubt_error& e) {
+    db.drop(e.what());
+    log_line("worker " + std::to_string(db.index())
+             + ": connection lost during COMMIT of stored messages: "
+             + e.what());
+    return make_error(errc::unavailable,
+                      "message store outcome unknown (the database"
+                      " connection broke during COMMIT); retry with the"
+                      " same id");
+  } catch (...) {
+    return not_stored(current_failure(db, "storing messages"));
+  }
+}
+
 // After a batch failed on a message PostgreSQL refused: write the messages
 // one by one, so that only the refused ones fail.
 void store_each(session& db, const std::vector<stored_message>& msgs,
                 std::vector<caf::typed_response_promise<int64_t>>& promises) {
   auto* conn = db.get();
   if (conn == nullptr) {
-    deliver_all(promises, unavailable());
+    deliver_all(promises, not_stored(unavailable()));
     return;
   }
   try {
@@ -88,10 +114,12 @@ void store_each(session& db, const std::vector<stored_message>& msgs,
       }
       log_line("message for topic " + msgs[i].topic
                + " not stored: " + errors[i]);
-      promises[i].deliver(make_error(errc::internal, "message not stored"));
+      promises[i].deliver(make_error(errc::internal,
+                                     "message not stored: refused by the"
+                                     " database"));
     }
   } catch (...) {
-    deliver_all(promises, current_failure(db, "storing messages"));
+    deliver_all(promises, store_failure(db));
   }
 }
 
@@ -106,7 +134,7 @@ void flush(self_ptr self) {
   st.promises.clear();
   auto* conn = st.db->get();
   if (conn == nullptr) {
-    deliver_all(promises, unavailable());
+    deliver_all(promises, not_stored(unavailable()));
     return;
   }
   try {
@@ -119,7 +147,7 @@ void flush(self_ptr self) {
   } catch (const pqxx::integrity_constraint_violation&) {
     // fall through: find the message that was refused
   } catch (...) {
-    deliver_all(promises, current_failure(*st.db, "storing messages"));
+    deliver_all(promises, store_failure(*st.db));
     return;
   }
   store_each(*st.db, msgs, promises);
@@ -154,7 +182,7 @@ void arm_retry(self_ptr self) {
 // Runs one sock_connections write; false when it must wait for the
 // database. A write PostgreSQL refuses is logged and forgotten.
 bool write_row(session& db, const pending_rows::op& op) {
-  auto* conn = db.get();
+  auto* conn = db.get(false);
   if (conn == nullptr)
     return false;
   try {
@@ -179,7 +207,7 @@ bool write_row(session& db, const pending_rows::op& op) {
 bool write_run(session& db, const std::vector<pending_rows::op>& run) {
   if (run.size() == 1)
     return write_row(db, run.front());
-  auto* conn = db.get();
+  auto* conn = db.get(false);
   if (conn == nullptr || (run.front().open && !db.swept()))
     return false;
   try {
@@ -283,6 +311,10 @@ caf::result<frame_list, bool> history(self_ptr self, const std::string& topic,
                                       int32_t page, int32_t page_size) {
   if (page < 1 || page_size < 1 || page_size > max_page_size)
     return make_error(errc::bad_frame, "page and page size out of range");
+  auto too_deep = check_history_depth(page, page_size,
+                                      self->state.db->config().max_history_rows);
+  if (!too_deep.empty())
+    return make_error(errc::bad_frame, too_deep);
   flush(self);
   auto& db = *self->state.db;
   auto* conn = db.get();

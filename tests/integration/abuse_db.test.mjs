@@ -182,6 +182,19 @@ test('row 13: history pages beyond max_history_rows are refused at once',
     assert.equal(f.payload.code, 'bad_frame');
     assert.match(f.payload.message, /max_history_rows \(1000\)/);
   }
+  // A burst of deep pages (the abuse): all refused, none reaches SQL.
+  const burst = 500;
+  const t0 = performance.now();
+  for (let i = 0; i < burst; ++i) {
+    alice.send({ action: 6, topic, payload: { page: 1000000, pageSize: 100 },
+                 id: `b-${i}` });
+  }
+  const refusals = await alice.nextN((f) => h.isReply(f)
+                                     && String(f.payload.id).startsWith('b-'),
+                                     burst, 20000);
+  const burstMs = performance.now() - t0;
+  assert.ok(refusals.every((f) => f.action === 'ERROR'
+                           && f.payload.code === 'bad_frame'));
   // The deepest page inside the limit works: rows 991..1000 from the newest.
   alice.send({ action: 6, topic, payload: { page: 100, pageSize: 10 },
                id: 'edge-in' });
@@ -197,15 +210,23 @@ test('row 13: history pages beyond max_history_rows are refused at once',
   const stats = await by.stop();
   const s = a.summary(stats.latencies);
   console.log(`row 13: refusals in ${timings.map((t) => t.toFixed(1)).join(', ')}`
-              + ` ms; bystander ${stats.delivered}/${stats.sent}, p50 ${s.p50}`
+              + ` ms; ${burst} deep pages refused in ${burstMs.toFixed(0)} ms;`
+              + ` bystander ${stats.delivered}/${stats.sent}, p50 ${s.p50}`
               + ` ms, max ${s.max} ms`);
   assert.equal(stats.delivered, stats.sent);
-  // The page query stays an index scan on (topic, seq).
-  const plan = await pg.psql(`EXPLAIN SELECT message::text FROM
-    ${S}.topic_messages WHERE topic = ${h.sqlString(topic)}
-    ORDER BY seq DESC LIMIT 11 OFFSET 990`);
-  console.log(`row 13 plan:\n${plan}`);
-  assert.match(plan, /Index Scan Backward using topic_messages_topic_seq_idx/);
+  // The page query stays an index scan on (topic, seq), as a prepared
+  // statement like sockd's; how many rows the deepest page reads, at this
+  // test's limit, at the default one, and at the end of the topic (what an
+  // unbounded page cost before).
+  for (const offset of [MAX_HISTORY_ROWS - 10, 9990, 199990]) {
+    const plan = await pg.psql(`PREPARE h(text, bigint, bigint) AS
+      SELECT message::text FROM ${S}.topic_messages WHERE topic = $1
+      ORDER BY seq DESC LIMIT $2 OFFSET $3;
+      EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF)
+      EXECUTE h(${h.sqlString(topic)}, 11, ${offset})`);
+    console.log(`row 13 plan, OFFSET ${offset}:\n${plan}`);
+    assert.match(plan, /Index Scan Backward using topic_messages_topic_seq_idx/);
+  }
   assert.ok(a.alive(sockd.process.pid));
 });
 

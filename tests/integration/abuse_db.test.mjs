@@ -157,6 +157,40 @@ test('row 5: a store while the database is frozen gets the database\'s answer',
   assert.ok(a.alive(sockd.process.pid));
 });
 
+test('row 5: a store that times out is "not stored", and its retry stores it',
+     { timeout: 40000 }, async () => {
+  const topic = h.uniqueTopic('chat');
+  const [alice, bob] = await h.joined(sockd, topic, 'alice', 'bob');
+  // A lock held longer than the 5 s statement_timeout: the insert times out
+  // inside PostgreSQL, which rolls it back.
+  const locker = pg.psql(`BEGIN; LOCK TABLE ${S}.topic_messages IN ACCESS
+    EXCLUSIVE MODE; SELECT pg_sleep(7); COMMIT`);
+  await h.eventually(async () => Number(await pg.psql(
+    `SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+     WHERE c.relname = 'topic_messages' AND l.mode = 'AccessExclusiveLock'
+     AND l.granted`)) === 1, { timeout: 5000, what: 'the table lock' });
+  const t0 = performance.now();
+  alice.send({ action: 12, topic, payload: { m: 't-1' }, store: true,
+               id: 't-1' });
+  const told = await alice.next(reply('t-1'), 15000);
+  const waited = performance.now() - t0;
+  await locker;
+  assert.equal(told.action, 'ERROR', JSON.stringify(told));
+  assert.equal(told.payload.code, 'unavailable');
+  assert.match(told.payload.message, /^message not stored/);
+  assert.equal(await countM(topic, 't-1'), 0, 'told "not stored": no row');
+  await bob.none(relayOf(topic, 't-1'), 200);
+  // The retry with the same id is stored once and broadcast once.
+  alice.send({ action: 12, topic, payload: { m: 't-1' }, store: true,
+               id: 't-1' });
+  assert.equal((await alice.next(reply('t-1'))).action, 'ACK');
+  await bob.next(relayOf(topic, 't-1'));
+  assert.equal(await countM(topic, 't-1'), 1);
+  console.log(`row 5: a store behind a lock was refused after`
+              + ` ${Math.round(waited)} ms: "${told.payload.message}"`);
+  assert.ok(a.alive(sockd.process.pid));
+});
+
 test('row 13: history pages beyond max_history_rows are refused at once',
      { timeout: 30000 }, async () => {
   const topic = h.uniqueTopic('chat');

@@ -9,7 +9,12 @@
 //                                               database is down
 //   closed(cid)                                 remove the row unless
 //                                               messages reference it
-//   store(stored_message)            -> int64_t  committed sequence number
+//   store(stored_message)            -> int64_t  committed sequence number;
+//                                               0 when a row with the same
+//                                               (cid, topic, client_id)
+//                                               exists (a retry). Errors
+//                                               say "not stored" only when
+//                                               nothing was committed
 //   history(topic, page, page_size)  -> (frames newest first, has_more)
 //   writers(topic, online subs)      -> writer_list: every user who stored
 //                                               in the topic, plus the online

@@ -80,14 +80,14 @@ std::string values_list(size_t rows, size_t columns) {
 std::string store_sql(const std::string& s, size_t rows) {
   std::string values;
   for (size_t i = 0; i < rows; ++i) {
-    auto p = [&](size_t j) { return "$" + std::to_string(i * 5 + j); };
+    auto p = [&](size_t j) { return "$" + std::to_string(i * 6 + j); };
     values += i > 0 ? ", (" : "(";
     values += p(1) + ", " + p(2) + ", " + p(3) + ", " + p(4) + ", NULLIF("
-              + p(5) + "::text, ''))";
+              + p(5) + "::text, ''), " + p(6) + "::uuid)";
   }
   return "INSERT INTO " + s
          + ".topic_messages"
-           " (topic, connection_id, created_sub, message, client_id)"
+           " (topic, connection_id, created_sub, message, client_id, id)"
            " VALUES "
          + values
          + " ON CONFLICT (connection_id, topic, client_id)"
@@ -144,6 +144,17 @@ void prepare_participant_query(pqxx::connection& conn, const std::string& sql) {
                "SELECT sockd_q.name::text, sockd_q.role::text"
                " FROM (SELECT $1::text) AS sockd_p CROSS JOIN (\n"
                  + trim_statement(sql) + "\n) AS sockd_q LIMIT 1");
+}
+
+std::string stored_by_key_sql(const std::string& schema) {
+  return "SELECT id::text, seq FROM " + quote_ident(schema)
+         + ".topic_messages WHERE connection_id = $1::text"
+           " AND topic = $2::text AND client_id = $3::text";
+}
+
+std::string stored_by_id_sql(const std::string& schema) {
+  return "SELECT seq FROM " + quote_ident(schema)
+         + ".topic_messages WHERE id = $1::uuid";
 }
 
 std::string sweep_sql(const std::string& schema) {

@@ -62,6 +62,13 @@ void prepare_statements(pqxx::connection& conn, const std::string& schema);
 /// user id) declared as text and must return columns `name` and `role`.
 void prepare_participant_query(pqxx::connection& conn, const std::string& sql);
 
+/// The row of a message with a client id: `$1` connection, `$2` topic,
+/// `$3` client id -> id, seq.
+std::string stored_by_key_sql(const std::string& schema);
+
+/// The row of a message by the row id sockd gave it: `$1` -> seq.
+std::string stored_by_id_sql(const std::string& schema);
+
 /// Deletes this node's sock_connections rows that no message references.
 /// `$1`: node name.
 std::string sweep_sql(const std::string& schema);

@@ -17,6 +17,7 @@
 #include <pqxx/nontransaction>
 
 #include "actors/errors.hpp"
+#include "auth/random.hpp"
 #include "db/failure.hpp"
 #include "db/log.hpp"
 #include "db/pending_rows.hpp"
@@ -71,42 +72,89 @@ void deliver_all(std::vector<caf::typed_response_promise<int64_t>>& promises,
 
 // Every answer to a store is the database's: "not stored" only when the
 // transaction certainly did not commit (an error before or during the
-// statements, a refused COMMIT, no connection); when the connection broke
-// during COMMIT nobody knows, and the sender is told so. A retry with the
-// same id settles it either way (an ACK without a second row).
+// statements, a refused COMMIT, no connection). When the connection broke
+// during COMMIT, the rows are looked up on a new connection once the old
+// session is gone; only if that cannot be done is the sender told the
+// outcome is unknown (a retry with the same id settles it: an ACK, one
+// row).
 caf::error not_stored(const caf::error& err) {
   return make_error(to_errc(err), "message not stored: " + message_of(err));
 }
 
-caf::error store_failure(session& db) {
+caf::error outcome_unknown() {
+  return make_error(errc::unavailable,
+                    "message store outcome unknown (the database connection"
+                    " broke during COMMIT); retry with the same id");
+}
+
+/// How long a worker waits for the session of an interrupted COMMIT to end.
+constexpr auto in_doubt_wait = std::chrono::seconds{2};
+
+using promise_list = std::vector<caf::typed_response_promise<int64_t>>;
+
+// A fresh uuid per message: the row's id, by which an interrupted COMMIT's
+// rows are found.
+std::vector<std::string> make_row_ids(size_t n) {
+  std::vector<std::string> ids;
+  ids.reserve(n);
+  for (size_t i = 0; i < n; ++i)
+    ids.push_back(random_uuid());
+  return ids;
+}
+
+void settle(session& db, int old_pid, const std::vector<stored_message>& msgs,
+            const std::vector<std::string>& row_ids, promise_list& promises,
+            const std::string& why) {
+  db.drop(why);
+  log_line("worker " + std::to_string(db.index())
+           + ": connection lost during COMMIT of "
+           + std::to_string(msgs.size()) + " stored messages: " + why);
+  auto* conn = db.get();
+  if (conn == nullptr) {
+    deliver_all(promises, outcome_unknown());
+    return;
+  }
   try {
-    throw;
-  } catch (const pqxx::in_doubt_error& e) {
-    db.drop(e.what());
-    log_line("worker " + std::to_string(db.index())
-             + ": connection lost during COMMIT of stored messages: "
-             + e.what());
-    return make_error(errc::unavailable,
-                      "message store outcome unknown (the database"
-                      " connection broke during COMMIT); retry with the"
-                      " same id");
+    auto found = settle_in_doubt(*conn, db.config().schema, old_pid,
+                                 in_doubt_wait, msgs, row_ids);
+    if (!found) {
+      deliver_all(promises, outcome_unknown());
+      return;
+    }
+    size_t stored = 0;
+    for (size_t i = 0; i < msgs.size(); ++i) {
+      if ((*found)[i]) {
+        ++stored;
+        promises[i].deliver(*(*found)[i]);
+      } else {
+        promises[i].deliver(make_error(errc::unavailable,
+                                       "message not stored: the database"
+                                       " connection broke before COMMIT"
+                                       " completed"));
+      }
+    }
+    log_line("worker " + std::to_string(db.index()) + ": of those, "
+             + std::to_string(stored) + " were committed");
   } catch (...) {
-    return not_stored(current_failure(db, "storing messages"));
+    current_failure(db, "looking up an interrupted store");
+    deliver_all(promises, outcome_unknown());
   }
 }
 
 // After a batch failed on a message PostgreSQL refused: write the messages
 // one by one, so that only the refused ones fail.
 void store_each(session& db, const std::vector<stored_message>& msgs,
-                std::vector<caf::typed_response_promise<int64_t>>& promises) {
+                const std::vector<std::string>& row_ids,
+                promise_list& promises) {
   auto* conn = db.get();
   if (conn == nullptr) {
     deliver_all(promises, not_stored(unavailable()));
     return;
   }
+  auto pid = conn->backendpid();
   try {
     std::vector<std::string> errors;
-    auto seqs = insert_messages_each(*conn, msgs, errors);
+    auto seqs = insert_messages_each(*conn, msgs, row_ids, errors);
     for (size_t i = 0; i < msgs.size(); ++i) {
       if (seqs[i]) {
         promises[i].deliver(*seqs[i]);
@@ -118,8 +166,11 @@ void store_each(session& db, const std::vector<stored_message>& msgs,
                                      "message not stored: refused by the"
                                      " database"));
     }
+  } catch (const pqxx::in_doubt_error& e) {
+    settle(db, pid, msgs, row_ids, promises, e.what());
   } catch (...) {
-    deliver_all(promises, store_failure(db));
+    deliver_all(promises,
+                not_stored(current_failure(db, "storing messages")));
   }
 }
 
@@ -137,20 +188,26 @@ void flush(self_ptr self) {
     deliver_all(promises, not_stored(unavailable()));
     return;
   }
+  auto row_ids = make_row_ids(msgs.size());
+  auto pid = conn->backendpid();
   try {
-    auto seqs = insert_messages(*conn, msgs);
+    auto seqs = insert_messages(*conn, msgs, row_ids);
     for (size_t i = 0; i < promises.size(); ++i)
       promises[i].deliver(seqs[i]);
+    return;
+  } catch (const pqxx::in_doubt_error& e) {
+    settle(*st.db, pid, msgs, row_ids, promises, e.what());
     return;
   } catch (const pqxx::data_exception&) {
     // fall through: find the message that was refused
   } catch (const pqxx::integrity_constraint_violation&) {
     // fall through: find the message that was refused
   } catch (...) {
-    deliver_all(promises, store_failure(*st.db));
+    deliver_all(promises,
+                not_stored(current_failure(*st.db, "storing messages")));
     return;
   }
-  store_each(*st.db, msgs, promises);
+  store_each(*st.db, msgs, row_ids, promises);
 }
 
 caf::result<int64_t> store(self_ptr self, const stored_message& msg) {

@@ -191,6 +191,47 @@ test('row 5: a store that times out is "not stored", and its retry stores it',
   assert.ok(a.alive(sockd.process.pid));
 });
 
+test('row 5: a connection lost during COMMIT: the rows are looked up',
+     { timeout: 40000 }, async () => {
+  const topic = h.uniqueTopic('chat');
+  const [alice, bob] = await h.joined(sockd, topic, 'alice', 'bob');
+  // A deferred trigger runs at COMMIT: it sleeps there for one message, and
+  // the test terminates that session meanwhile, so the worker's COMMIT
+  // breaks with its outcome unknown to it (pqxx in_doubt_error).
+  await pg.psql(`CREATE FUNCTION ${S}.doubt() RETURNS trigger LANGUAGE plpgsql
+    AS $$ BEGIN IF NEW.message->'payload'->>'m' = 'doubt' THEN
+      PERFORM pg_sleep(5); END IF; RETURN NULL; END $$;
+    CREATE CONSTRAINT TRIGGER doubt AFTER INSERT ON ${S}.topic_messages
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ${S}.doubt()`);
+  try {
+    alice.send({ action: 12, topic, payload: { m: 'doubt' }, store: true,
+                 id: 'doubt' });
+    await h.eventually(async () => Number(await pg.psql(
+      `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+       WHERE wait_event = 'PgSleep' AND query = 'COMMIT'`)) === 1,
+    { timeout: 5000, interval: 50, what: 'the COMMIT in the trigger' });
+    const told = await alice.next(reply('doubt'), 10000);
+    console.log(`row 5: COMMIT interrupted: told ${told.action}`
+                + ` "${told.payload.message}"`);
+    // The session was terminated before its commit record: no row, and the
+    // worker found that out instead of guessing.
+    assert.equal(told.action, 'ERROR', JSON.stringify(told));
+    assert.match(told.payload.message, /^message not stored/);
+    assert.equal(await countM(topic, 'doubt'), 0);
+    await bob.none(relayOf(topic, 'doubt'), 200);
+  } finally {
+    await pg.psql(`DROP TRIGGER doubt ON ${S}.topic_messages;
+                   DROP FUNCTION ${S}.doubt()`);
+  }
+  alice.send({ action: 12, topic, payload: { m: 'doubt' }, store: true,
+               id: 'doubt' });
+  assert.equal((await alice.next(reply('doubt'))).action, 'ACK');
+  await bob.next(relayOf(topic, 'doubt'));
+  assert.equal(await countM(topic, 'doubt'), 1);
+  assert.ok(sockd.log().includes('connection lost during COMMIT'));
+  assert.ok(a.alive(sockd.process.pid));
+});
+
 test('row 13: history pages beyond max_history_rows are refused at once',
      { timeout: 30000 }, async () => {
   const topic = h.uniqueTopic('chat');

@@ -192,6 +192,10 @@ void publish(connection_pointer self, protocol::inbound in,
   auto& st = self->state;
   relay msg{in.action, std::move(in.payload), in.target, in.store,
             st.cfg.cid, st.cfg.sub};
+  // A stored relay's id keys its row: a retry with the same id on this
+  // connection is answered from the row, never stored twice (db/).
+  if (in.store && in.id)
+    msg.id = *in.id;
   // Nothing to acknowledge and nothing to store: a post, which the topic
   // answers only with an ERROR frame on the socket if it refuses. Saves a
   // response message and a wake-up of this actor per relay.

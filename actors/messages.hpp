@@ -33,12 +33,13 @@ struct relay {
   bool store = false;
   std::string sender;   // connection id, stamped by the connection actor
   std::string sub;      // the sender's user id
+  std::string id{};     // the client's `id` of a stored relay; empty when none
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, relay& x) {
   return f(caf::meta::type_name("sockd.relay"), x.action, x.payload, x.target,
-           x.store, x.sender, x.sub);
+           x.store, x.sender, x.sub, x.id);
 }
 
 /// A message to keep in topic_messages.
@@ -48,12 +49,15 @@ struct stored_message {
   std::string cid;
   std::string frame;    // the broadcast frame, with historical:true
   std::string timestamp; // the frame's timestamp (ISO-8601)
+  /// The client's `id`: at most one row per (cid, topic, client_id), so a
+  /// retry of a stored message is not stored twice. Empty when none.
+  std::string client_id{};
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stored_message& x) {
   return f(caf::meta::type_name("sockd.stored_message"), x.topic, x.sub, x.cid,
-           x.frame, x.timestamp);
+           x.frame, x.timestamp, x.client_id);
 }
 
 /// A participant of a topic as the database knows it: the connections the

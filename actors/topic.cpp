@@ -89,6 +89,29 @@ struct list_request {
   caf::typed_response_promise<bool> promise;
 };
 
+// Relays held in one topic behind stores the database has not answered.
+constexpr size_t max_pending_relays = 4096;
+
+// Held relays are bounded: past the bound, a relay is refused before it is
+// held (and a store before the database sees it, so "not stored" is true).
+caf::error held_back() {
+  return make_error(errc::unavailable,
+                    "message not stored or relayed: too many messages"
+                    " waiting for the database in this topic");
+}
+
+// What the sender of a stored relay is told when the database did not
+// store it. The worker's errors are definite (its message says "not
+// stored", or "outcome unknown" when the connection broke during COMMIT);
+// an error of CAF's own (the worker gone) leaves the outcome unknown.
+caf::error store_refusal(const caf::error& err) {
+  if (err.category() == errc_category)
+    return err;
+  return make_error(errc::unavailable,
+                    "message store outcome unknown: the database worker"
+                    " stopped");
+}
+
 // A relay on its way out, waiting for earlier stores to commit.
 struct outgoing {
   enum status { waiting, ready, failed };
@@ -642,6 +665,12 @@ owner_topic_actor::behavior_type topic_behavior(topic_pointer self,
       auto stamp = protocol::iso_timestamp(std::chrono::system_clock::now());
       auto frame = make_frame(protocol::encode_relay(
         msg.action, st.ctx.topic, msg.sender, stamp, msg.payload, false));
+      if (st.pending.size() >= max_pending_relays) {
+        st.send_to(msg.sender,
+                   make_frame(protocol::encode_error(protocol::refusal_of(
+                     held_back(), msg.action, st.ctx.topic, std::nullopt))));
+        return;
+      }
       outgoing x{std::move(msg), std::move(frame), route, outgoing::ready, {}};
       if (st.pending.empty())
         st.deliver(x);
@@ -661,6 +690,8 @@ owner_topic_actor::behavior_type topic_behavior(topic_pointer self,
                             outgoing::ready, {}});
         return true;
       }
+      if (st.pending.size() >= max_pending_relays)
+        return held_back();
       auto rp = self->make_response_promise<bool>();
       if (!msg.store) {
         st.pending.push_back(outgoing{std::move(msg), std::move(frame), route,
@@ -671,23 +702,34 @@ owner_topic_actor::behavior_type topic_behavior(topic_pointer self,
                          protocol::encode_stored(msg.action, st.ctx.topic,
                                                  msg.sender, stamp,
                                                  msg.payload),
-                         stamp};
+                         stamp, msg.id};
       st.pending.push_back(outgoing{std::move(msg), std::move(frame), route,
                                     outgoing::waiting, rp});
       auto* entry = &st.pending.back();
-      // deque::push_back keeps references valid; pop_front only removes
+      // list::push_back keeps references valid; pop_front only removes
       // entries already delivered, never one still waiting.
-      self->request(st.ctx.db, st.ctx.db_timeout, store_atom::value,
+      // No timeout: the answer is the worker's, so it matches the table (a
+      // timeout here could say "not stored" of a row committed later). The
+      // worker's own bounds (statement_timeout, connect_timeout) end the
+      // wait unless the database is frozen; relays behind this one in the
+      // topic wait with it, keeping broadcast order equal to storage order.
+      self->request(st.ctx.db, caf::infinite, store_atom::value,
                     std::move(row))
         .then(
-          [=](int64_t) {
-            entry->state = outgoing::ready;
+          [=](int64_t seq) {
+            if (seq > 0) {
+              entry->state = outgoing::ready;
+            } else {
+              // A retry of a row already stored (and broadcast then):
+              // acknowledged, not broadcast again.
+              entry->promise.deliver(true);
+              entry->state = outgoing::failed;
+            }
             self->state.flush();
             stop_when_idle(self);
           },
-          [=](caf::error&) {
-            entry->promise.deliver(
-              make_error(errc::unavailable, "message not stored"));
+          [=](caf::error& err) {
+            entry->promise.deliver(store_refusal(err));
             entry->state = outgoing::failed;
             self->state.flush();
             stop_when_idle(self);

@@ -123,6 +123,7 @@ database_config make_database_config(const options& opts, std::string url,
   cfg.pool_size = opts.db_pool_size;
   cfg.allowances = allowances(opts, types);
   cfg.participant_query = opts.participant_query;
+  cfg.max_history_rows = opts.max_history_rows;
   return cfg;
 }
 

@@ -9,7 +9,12 @@
 //                                               database is down
 //   closed(cid)                                 remove the row unless
 //                                               messages reference it
-//   store(stored_message)            -> int64_t  committed sequence number
+//   store(stored_message)            -> int64_t  committed sequence number;
+//                                               0 when a row with the same
+//                                               (cid, topic, client_id)
+//                                               exists (a retry). Errors
+//                                               say "not stored" only when
+//                                               nothing was committed
 //   history(topic, page, page_size)  -> (frames newest first, has_more)
 //   writers(topic, online subs)      -> writer_list: every user who stored
 //                                               in the topic, plus the online
@@ -51,6 +56,9 @@ struct database_config {
   /// denies the type.
   std::map<std::string, std::string> allowances;
   std::string participant_query; // optional: $1 sub -> name, role
+  /// History pages reach this deep at most (page x page size); deeper ones
+  /// are refused with bad_frame.
+  int64_t max_history_rows = 10000;
 };
 
 /// Spawns the pool. Stores of one topic always go to the same worker, so

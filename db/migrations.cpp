@@ -104,6 +104,18 @@ void migrate(pqxx::connection& conn, const std::string& schema) {
                   "CREATE INDEX IF NOT EXISTS"
                   " topic_messages_topic_seq_idx ON "
                     + s + ".topic_messages (topic, seq)");
+  // Stores are idempotent per (connection, topic, client id): a retry of a
+  // stored relay finds its row instead of adding one (docs/storage.md).
+  // Adding a nullable column rewrites nothing; existing rows have no id.
+  ensure_column(tx, schema, "topic_messages", "client_id",
+                "ALTER TABLE " + s
+                  + ".topic_messages ADD COLUMN IF NOT EXISTS client_id text");
+  ensure_relation(tx, schema, "topic_messages_client_id_idx",
+                  "CREATE UNIQUE INDEX IF NOT EXISTS"
+                  " topic_messages_client_id_idx ON "
+                    + s
+                    + ".topic_messages (connection_id, topic, client_id)"
+                      " WHERE client_id IS NOT NULL");
   // closed() asks whether any message references a connection.
   ensure_relation(tx, schema, "topic_messages_connection_id_idx",
                   "CREATE INDEX IF NOT EXISTS"

@@ -11,8 +11,10 @@
 #include <utility>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -101,6 +103,8 @@ private_postgres::~private_postgres() {
     if (!err.empty())
       db::log_line("stopping the private PostgreSQL: " + err);
   }
+  if (lock_fd_ >= 0)
+    ::close(lock_fd_); // releases the lock
 }
 
 std::string private_postgres::start() {
@@ -110,6 +114,8 @@ std::string private_postgres::start() {
   if (err = find_bindir(); !err.empty())
     return err;
   if (err = prepare_directories(); !err.empty())
+    return err;
+  if (err = lock_data_dir(); !err.empty())
     return err;
   if (err = init_cluster(); !err.empty())
     return err;
@@ -176,6 +182,37 @@ std::string private_postgres::prepare_directories() {
   return {};
 }
 
+std::string private_postgres::lock_data_dir() {
+  if (lock_fd_ >= 0)
+    return {};
+  auto path = cluster_dir_.substr(0, cluster_dir_.rfind('/')) + "/sockd.lock";
+  // O_CLOEXEC: PostgreSQL, started from here, must not inherit the lock and
+  // keep it after this process is gone.
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return "cannot open " + path + ": " + std::strerror(errno);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    auto why = errno;
+    char buf[32] = {};
+    auto n = ::pread(fd, buf, sizeof(buf) - 1, 0);
+    ::close(fd);
+    if (why != EWOULDBLOCK)
+      return "cannot lock " + path + ": " + std::strerror(why);
+    return "data_dir " + data_dir_ + " is in use by another running sockd"
+           + (n > 0 ? " (pid " + trim(std::string{buf, size_t(n)}) + ")"
+                    : std::string{})
+           + "; each sockd needs a data_dir of its own";
+  }
+  auto pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0
+      || ::pwrite(fd, pid.data(), pid.size(), 0)
+           != static_cast<ssize_t>(pid.size()))
+    db::log_line("cannot write the pid to " + path + ": "
+                 + std::strerror(errno));
+  lock_fd_ = fd;
+  return {};
+}
+
 std::string private_postgres::init_cluster() {
   if (exists(pgdata_ + "/PG_VERSION"))
     return {};
@@ -191,12 +228,14 @@ std::string private_postgres::init_cluster() {
 
 std::string private_postgres::stop_leftover() {
   // A crashed sockd leaves its postmaster running; pg_ctl status exits 0
-  // when a server runs on this data directory.
+  // when a server runs on this data directory. It is no other live sockd's:
+  // we hold the data_dir's lock.
   auto r = db::run_process(command("pg_ctl", {"-D", pgdata_, "status"}),
                            cluster_dir_, seconds{10});
   if (!r.ran || r.exit_code != 0)
     return {};
-  db::log_line("stopping a PostgreSQL an earlier run left in " + pgdata_);
+  db::log_line("stopping the PostgreSQL an earlier sockd left running in "
+               + pgdata_ + " (it ended without stopping it)");
   r = db::run_process(command("pg_ctl", {"-D", pgdata_, "-m", "fast", "-w",
                                          "-t", "60", "stop"}),
                       cluster_dir_, seconds{90});

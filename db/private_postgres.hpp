@@ -7,6 +7,14 @@
 // user who can reach 127.0.0.1 can connect as the superuser. Fine for a
 // single-user machine or a container; elsewhere set database_url.
 //
+// One sockd per data_dir: start() takes an exclusive lock on
+// <data_dir>/sockd.lock (flock, held until this process ends, however it
+// ends). A second sockd on the same data_dir is refused while the first
+// lives; once the lock is ours, a server still running on the cluster was
+// left by a sockd that died (kill -9): it is stopped (fast shutdown, open
+// transactions roll back) and started afresh on a free port, on the same
+// data.
+//
 // Running as root, every PostgreSQL program runs as the `postgres` account
 // (runuser), since PostgreSQL refuses to run as root.
 #pragma once
@@ -54,6 +62,7 @@ public:
 private:
   std::string find_bindir();
   std::string prepare_directories();
+  std::string lock_data_dir();
   std::string init_cluster();
   std::string stop_leftover();
   std::string start_server();
@@ -71,6 +80,7 @@ private:
   gid_t gid_ = 0;
   uint16_t port_ = 0;
   bool running_ = false;
+  int lock_fd_ = -1; // <data_dir>/sockd.lock, flock'ed while we live
 };
 
 } // namespace sockd

@@ -35,6 +35,16 @@ std::string trim_statement(std::string sql) {
   return sql;
 }
 
+std::string check_history_depth(int64_t page, int64_t page_size,
+                                int64_t max_rows) {
+  // Both are at most 2^31 here: the product cannot overflow.
+  if (page >= 1 && page_size >= 1 && page * page_size <= max_rows)
+    return {};
+  return "page " + std::to_string(page) + " of " + std::to_string(page_size)
+         + " reaches row " + std::to_string(page * page_size)
+         + ", beyond max_history_rows (" + std::to_string(max_rows) + ")";
+}
+
 std::string store_statement(size_t rows) {
   return "sockd_store_" + std::to_string(rows);
 }
@@ -63,11 +73,26 @@ std::string values_list(size_t rows, size_t columns) {
 // Parameters are untyped on purpose: PostgreSQL coerces them to the
 // columns' types, so created_sub may be text (sockd's tables) or uuid
 // (Awayto's), and message jsonb or text.
+//
+// A row with a client id is written once per (connection, topic, id): a
+// second one (a retry) is skipped and returns nothing. RETURNING names the
+// key, so the caller can tell which rows were written.
 std::string store_sql(const std::string& s, size_t rows) {
+  std::string values;
+  for (size_t i = 0; i < rows; ++i) {
+    auto p = [&](size_t j) { return "$" + std::to_string(i * 6 + j); };
+    values += i > 0 ? ", (" : "(";
+    values += p(1) + ", " + p(2) + ", " + p(3) + ", " + p(4) + ", NULLIF("
+              + p(5) + "::text, ''), " + p(6) + "::uuid)";
+  }
   return "INSERT INTO " + s
-         + ".topic_messages (topic, connection_id, created_sub, message)"
+         + ".topic_messages"
+           " (topic, connection_id, created_sub, message, client_id, id)"
            " VALUES "
-         + values_list(rows, 4) + " RETURNING seq";
+         + values
+         + " ON CONFLICT (connection_id, topic, client_id)"
+           " WHERE client_id IS NOT NULL DO NOTHING"
+           " RETURNING seq, connection_id, topic, client_id";
 }
 
 std::string open_sql(const std::string& s, size_t rows) {
@@ -119,6 +144,17 @@ void prepare_participant_query(pqxx::connection& conn, const std::string& sql) {
                "SELECT sockd_q.name::text, sockd_q.role::text"
                " FROM (SELECT $1::text) AS sockd_p CROSS JOIN (\n"
                  + trim_statement(sql) + "\n) AS sockd_q LIMIT 1");
+}
+
+std::string stored_by_key_sql(const std::string& schema) {
+  return "SELECT id::text, seq FROM " + quote_ident(schema)
+         + ".topic_messages WHERE connection_id = $1::text"
+           " AND topic = $2::text AND client_id = $3::text";
+}
+
+std::string stored_by_id_sql(const std::string& schema) {
+  return "SELECT seq FROM " + quote_ident(schema)
+         + ".topic_messages WHERE id = $1::uuid";
 }
 
 std::string sweep_sql(const std::string& schema) {

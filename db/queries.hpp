@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include <pqxx/connection>
@@ -43,6 +44,13 @@ std::string store_statement(size_t rows);
 /// of store_chunk_sizes).
 std::string open_statement(size_t rows);
 
+/// Empty when history page `page` (from 1) of `page_size` rows stays within
+/// the newest `max_rows` rows of a topic, else why the page is refused: a
+/// page is read with OFFSET, so the rows it skips are scanned, and this
+/// bound is what any one request may cost.
+std::string check_history_depth(int64_t page, int64_t page_size,
+                                int64_t max_rows);
+
 /// The most (user, connection) pairs the writers query returns.
 constexpr int writers_limit = 10000;
 
@@ -53,6 +61,13 @@ void prepare_statements(pqxx::connection& conn, const std::string& schema);
 /// Defines the participant-details query: the configured SQL gets `$1` (the
 /// user id) declared as text and must return columns `name` and `role`.
 void prepare_participant_query(pqxx::connection& conn, const std::string& sql);
+
+/// The row of a message with a client id: `$1` connection, `$2` topic,
+/// `$3` client id -> id, seq.
+std::string stored_by_key_sql(const std::string& schema);
+
+/// The row of a message by the row id sockd gave it: `$1` -> seq.
+std::string stored_by_id_sql(const std::string& schema);
 
 /// Deletes this node's sock_connections rows that no message references.
 /// `$1`: node name.

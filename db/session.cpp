@@ -17,6 +17,10 @@ namespace {
 
 constexpr auto reconnect_interval = std::chrono::seconds{1};
 
+// A failed connect that took longer than this (no answer from the host
+// rather than a refusal) holds requests to the reconnect interval too.
+constexpr auto slow_attempt = std::chrono::milliseconds{200};
+
 // Bounds every statement sockd sends, so that no worker waits forever.
 constexpr const char* statement_timeout_ms = "5000";
 
@@ -31,20 +35,25 @@ session::session(std::shared_ptr<const database_config> cfg,
   // nop
 }
 
-pqxx::connection* session::get() {
+pqxx::connection* session::get(bool request) {
   if (conn_ && alive())
     return conn_.get();
-  // After a failed attempt, wait a second before the next one; after a
-  // lost connection, try at once.
+  // After a lost connection, try at once. After a failed attempt, the
+  // background waits a second before the next one; a request tries at once
+  // unless that attempt was slow.
   auto now = std::chrono::steady_clock::now();
-  if (failed_ && now - last_failure_ < reconnect_interval)
+  if (failed_ && now - last_failure_ < reconnect_interval
+      && (!request || last_attempt_ > slow_attempt))
     return nullptr;
-  if (connect()) {
+  auto ok = connect();
+  auto end = std::chrono::steady_clock::now();
+  last_attempt_ = end - now;
+  if (ok) {
     failed_ = false;
     return conn_.get();
   }
   failed_ = true;
-  last_failure_ = std::chrono::steady_clock::now();
+  last_failure_ = end;
   return nullptr;
 }
 

@@ -4,8 +4,11 @@
 //                       |
 //                       +--fails--> none (next try after a second)
 //
-// Connecting is lazy (the first request), tries at most once per second,
-// and on success sets the session's timeouts, runs the migrations, prepares
+// Connecting is lazy (the first request). Background work (the retry of
+// sock_connections writes) tries at most once per second; a request tries
+// at once, unless the last failed attempt was slow (a host that does not
+// answer), so that the first request after PostgreSQL returns is served
+// while a flood of requests cannot stack up connect timeouts. On success it sets the session's timeouts, runs the migrations, prepares
 // every statement and, once per process, deletes this node's rows a crash
 // left in sock_connections.
 #pragma once
@@ -36,7 +39,9 @@ public:
           std::shared_ptr<pool_shared> shared, size_t index);
 
   /// The live connection, or nullptr while the database is unavailable.
-  pqxx::connection* get();
+  /// `request`: a client waits for this work, so a connection that is gone
+  /// is re-established now, not after the reconnect interval (see above).
+  pqxx::connection* get(bool request = true);
 
   /// Forgets the connection after a failure; the next get() reconnects.
   void drop(const std::string& why);
@@ -74,6 +79,7 @@ private:
   std::string conninfo_;
   std::unique_ptr<pqxx::connection> conn_;
   std::chrono::steady_clock::time_point last_failure_;
+  std::chrono::steady_clock::duration last_attempt_{};
   bool failed_ = false;
   // What the log last said, so that an outage costs a line or two, not one
   // per second.

@@ -1,6 +1,7 @@
 #include "db/topic_messages.hpp"
 
 #include <algorithm>
+#include <thread>
 #include <unordered_map>
 
 #include <pqxx/nontransaction>
@@ -14,45 +15,74 @@ namespace sockd::db {
 
 namespace {
 
-void add_params(std::vector<std::string>& params, const stored_message& m) {
+void add_params(std::vector<std::string>& params, const stored_message& m,
+                const std::string& row_id) {
   // Same order as the column list of queries.cpp's insert.
   params.push_back(m.topic);
   params.push_back(m.cid);
   params.push_back(m.sub);
   params.push_back(m.frame);
+  params.push_back(m.client_id);
+  params.push_back(row_id);
 }
 
-// Inserts msgs[first, first + rows) with the prepared insert of that size.
+// Inserts msgs[first, first + rows) with the prepared insert of that size;
+// appends one entry per message: its seq, or 0 when the message is a retry
+// of a row that exists (the insert skipped it).
 void insert_chunk(pqxx::transaction_base& tx,
-                  const std::vector<stored_message>& msgs, size_t first,
+                  const std::vector<stored_message>& msgs,
+                  const std::vector<std::string>& row_ids, size_t first,
                   size_t rows, std::vector<int64_t>& seqs) {
   std::vector<std::string> params;
-  params.reserve(rows * 4);
+  params.reserve(rows * 6);
   for (size_t i = first; i < first + rows; ++i)
-    add_params(params, msgs[i]);
+    add_params(params, msgs[i], row_ids[i]);
   auto r = tx.exec_prepared(store_statement(rows),
                             pqxx::prepare::make_dynamic_params(params));
-  // seq's default is evaluated row by row in VALUES order, so sorting the
-  // returned numbers restores the order the rows were given in.
-  std::vector<int64_t> chunk;
-  chunk.reserve(r.size());
+  std::vector<written_row> written;
+  written.reserve(r.size());
   for (auto row : r)
-    chunk.push_back(row[0].as<int64_t>());
-  std::sort(chunk.begin(), chunk.end());
-  seqs.insert(seqs.end(), chunk.begin(), chunk.end());
+    written.push_back(written_row{row[0].as<int64_t>(), row[1].c_str(),
+                                  row[2].c_str(),
+                                  row[3].is_null() ? std::string{}
+                                                   : row[3].c_str()});
+  match_written(msgs, first, rows, std::move(written), seqs);
 }
 
 } // namespace
 
+void match_written(const std::vector<stored_message>& msgs, size_t first,
+                   size_t rows, std::vector<written_row> written,
+                   std::vector<int64_t>& seqs) {
+  std::sort(written.begin(), written.end(),
+            [](const written_row& x, const written_row& y) {
+              return x.seq < y.seq;
+            });
+  // A written row is the first message not yet matched with its key: a
+  // skipped message's key matches no later written row (a later message
+  // with that key was skipped too), and a message without client id is
+  // never skipped.
+  size_t j = 0;
+  for (size_t i = first; i < first + rows; ++i) {
+    auto& m = msgs[i];
+    if (j < written.size() && written[j].cid == m.cid
+        && written[j].topic == m.topic && written[j].client_id == m.client_id)
+      seqs.push_back(written[j++].seq);
+    else
+      seqs.push_back(0);
+  }
+}
+
 std::vector<int64_t> insert_messages(pqxx::connection& conn,
-                                     const std::vector<stored_message>& msgs) {
+                                     const std::vector<stored_message>& msgs,
+                                     const std::vector<std::string>& row_ids) {
   std::vector<int64_t> seqs;
   seqs.reserve(msgs.size());
   pqxx::work tx{conn, "sockd_store"};
   size_t done = 0;
   for (auto rows : store_chunk_sizes)
     for (; msgs.size() - done >= rows; done += rows)
-      insert_chunk(tx, msgs, done, rows, seqs);
+      insert_chunk(tx, msgs, row_ids, done, rows, seqs);
   tx.commit();
   return seqs;
 }
@@ -60,6 +90,7 @@ std::vector<int64_t> insert_messages(pqxx::connection& conn,
 std::vector<std::optional<int64_t>>
 insert_messages_each(pqxx::connection& conn,
                      const std::vector<stored_message>& msgs,
+                     const std::vector<std::string>& row_ids,
                      std::vector<std::string>& errors) {
   std::vector<std::optional<int64_t>> seqs(msgs.size());
   errors.assign(msgs.size(), std::string{});
@@ -70,7 +101,7 @@ insert_messages_each(pqxx::connection& conn,
     tx.exec0("SAVEPOINT sockd_one");
     try {
       std::vector<int64_t> one;
-      insert_chunk(tx, msgs, i, 1, one);
+      insert_chunk(tx, msgs, row_ids, i, 1, one);
       tx.exec0("RELEASE SAVEPOINT sockd_one");
       seqs[i] = one.front();
     } catch (const pqxx::data_exception& e) {
@@ -83,6 +114,44 @@ insert_messages_each(pqxx::connection& conn,
   }
   tx.commit();
   return seqs;
+}
+
+std::optional<std::vector<std::optional<int64_t>>>
+settle_in_doubt(pqxx::connection& conn, const std::string& schema,
+                int old_pid, std::chrono::milliseconds wait,
+                const std::vector<stored_message>& msgs,
+                const std::vector<std::string>& row_ids) {
+  pqxx::nontransaction tx{conn};
+  // While the old session lives, its COMMIT may still be under way: a row
+  // not visible yet could become visible. Its end settles the outcome.
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  for (;;) {
+    auto r = tx.exec_params("SELECT 1 FROM pg_catalog.pg_stat_activity"
+                            " WHERE pid = $1",
+                            old_pid);
+    if (r.empty())
+      break;
+    if (std::chrono::steady_clock::now() >= deadline)
+      return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  std::vector<std::optional<int64_t>> result(msgs.size());
+  auto by_key = stored_by_key_sql(schema);
+  auto by_id = stored_by_id_sql(schema);
+  for (size_t i = 0; i < msgs.size(); ++i) {
+    auto& m = msgs[i];
+    if (!m.client_id.empty()) {
+      auto r = tx.exec_params(by_key, m.cid, m.topic, m.client_id);
+      if (!r.empty())
+        result[i] = r[0][0].c_str() == row_ids[i] ? r[0][1].as<int64_t>()
+                                                  : int64_t{0};
+    } else {
+      auto r = tx.exec_params(by_id, row_ids[i]);
+      if (!r.empty())
+        result[i] = r[0][0].as<int64_t>();
+    }
+  }
+  return result;
 }
 
 history_page load_history(pqxx::connection& conn, const std::string& topic,

@@ -17,6 +17,7 @@
 #include <pqxx/nontransaction>
 
 #include "actors/errors.hpp"
+#include "auth/random.hpp"
 #include "db/failure.hpp"
 #include "db/log.hpp"
 #include "db/pending_rows.hpp"
@@ -69,18 +70,91 @@ void deliver_all(std::vector<caf::typed_response_promise<int64_t>>& promises,
     p.deliver(err);
 }
 
-// After a batch failed on a message PostgreSQL refused: write the messages
-// one by one, so that only the refused ones fail.
-void store_each(session& db, const std::vector<stored_message>& msgs,
-                std::vector<caf::typed_response_promise<int64_t>>& promises) {
+// Every answer to a store is the database's: "not stored" only when the
+// transaction certainly did not commit (an error before or during the
+// statements, a refused COMMIT, no connection). When the connection broke
+// during COMMIT, the rows are looked up on a new connection once the old
+// session is gone; only if that cannot be done is the sender told the
+// outcome is unknown (a retry with the same id settles it: an ACK, one
+// row).
+caf::error not_stored(const caf::error& err) {
+  return make_error(to_errc(err), "message not stored: " + message_of(err));
+}
+
+caf::error outcome_unknown() {
+  return make_error(errc::unavailable,
+                    "message store outcome unknown (the database connection"
+                    " broke during COMMIT); retry with the same id");
+}
+
+/// How long a worker waits for the session of an interrupted COMMIT to end.
+constexpr auto in_doubt_wait = std::chrono::seconds{2};
+
+using promise_list = std::vector<caf::typed_response_promise<int64_t>>;
+
+// A fresh uuid per message: the row's id, by which an interrupted COMMIT's
+// rows are found.
+std::vector<std::string> make_row_ids(size_t n) {
+  std::vector<std::string> ids;
+  ids.reserve(n);
+  for (size_t i = 0; i < n; ++i)
+    ids.push_back(random_uuid());
+  return ids;
+}
+
+void settle(session& db, int old_pid, const std::vector<stored_message>& msgs,
+            const std::vector<std::string>& row_ids, promise_list& promises,
+            const std::string& why) {
+  db.drop(why);
+  log_line("worker " + std::to_string(db.index())
+           + ": connection lost during COMMIT of "
+           + std::to_string(msgs.size()) + " stored messages: " + why);
   auto* conn = db.get();
   if (conn == nullptr) {
-    deliver_all(promises, unavailable());
+    deliver_all(promises, outcome_unknown());
     return;
   }
   try {
+    auto found = settle_in_doubt(*conn, db.config().schema, old_pid,
+                                 in_doubt_wait, msgs, row_ids);
+    if (!found) {
+      deliver_all(promises, outcome_unknown());
+      return;
+    }
+    size_t stored = 0;
+    for (size_t i = 0; i < msgs.size(); ++i) {
+      if ((*found)[i]) {
+        ++stored;
+        promises[i].deliver(*(*found)[i]);
+      } else {
+        promises[i].deliver(make_error(errc::unavailable,
+                                       "message not stored: the database"
+                                       " connection broke before COMMIT"
+                                       " completed"));
+      }
+    }
+    log_line("worker " + std::to_string(db.index()) + ": of those, "
+             + std::to_string(stored) + " were committed");
+  } catch (...) {
+    current_failure(db, "looking up an interrupted store");
+    deliver_all(promises, outcome_unknown());
+  }
+}
+
+// After a batch failed on a message PostgreSQL refused: write the messages
+// one by one, so that only the refused ones fail.
+void store_each(session& db, const std::vector<stored_message>& msgs,
+                const std::vector<std::string>& row_ids,
+                promise_list& promises) {
+  auto* conn = db.get();
+  if (conn == nullptr) {
+    deliver_all(promises, not_stored(unavailable()));
+    return;
+  }
+  auto pid = conn->backendpid();
+  try {
     std::vector<std::string> errors;
-    auto seqs = insert_messages_each(*conn, msgs, errors);
+    auto seqs = insert_messages_each(*conn, msgs, row_ids, errors);
     for (size_t i = 0; i < msgs.size(); ++i) {
       if (seqs[i]) {
         promises[i].deliver(*seqs[i]);
@@ -88,10 +162,15 @@ void store_each(session& db, const std::vector<stored_message>& msgs,
       }
       log_line("message for topic " + msgs[i].topic
                + " not stored: " + errors[i]);
-      promises[i].deliver(make_error(errc::internal, "message not stored"));
+      promises[i].deliver(make_error(errc::internal,
+                                     "message not stored: refused by the"
+                                     " database"));
     }
+  } catch (const pqxx::in_doubt_error& e) {
+    settle(db, pid, msgs, row_ids, promises, e.what());
   } catch (...) {
-    deliver_all(promises, current_failure(db, "storing messages"));
+    deliver_all(promises,
+                not_stored(current_failure(db, "storing messages")));
   }
 }
 
@@ -106,23 +185,29 @@ void flush(self_ptr self) {
   st.promises.clear();
   auto* conn = st.db->get();
   if (conn == nullptr) {
-    deliver_all(promises, unavailable());
+    deliver_all(promises, not_stored(unavailable()));
     return;
   }
+  auto row_ids = make_row_ids(msgs.size());
+  auto pid = conn->backendpid();
   try {
-    auto seqs = insert_messages(*conn, msgs);
+    auto seqs = insert_messages(*conn, msgs, row_ids);
     for (size_t i = 0; i < promises.size(); ++i)
       promises[i].deliver(seqs[i]);
+    return;
+  } catch (const pqxx::in_doubt_error& e) {
+    settle(*st.db, pid, msgs, row_ids, promises, e.what());
     return;
   } catch (const pqxx::data_exception&) {
     // fall through: find the message that was refused
   } catch (const pqxx::integrity_constraint_violation&) {
     // fall through: find the message that was refused
   } catch (...) {
-    deliver_all(promises, current_failure(*st.db, "storing messages"));
+    deliver_all(promises,
+                not_stored(current_failure(*st.db, "storing messages")));
     return;
   }
-  store_each(*st.db, msgs, promises);
+  store_each(*st.db, msgs, row_ids, promises);
 }
 
 caf::result<int64_t> store(self_ptr self, const stored_message& msg) {
@@ -154,7 +239,7 @@ void arm_retry(self_ptr self) {
 // Runs one sock_connections write; false when it must wait for the
 // database. A write PostgreSQL refuses is logged and forgotten.
 bool write_row(session& db, const pending_rows::op& op) {
-  auto* conn = db.get();
+  auto* conn = db.get(false);
   if (conn == nullptr)
     return false;
   try {
@@ -179,7 +264,7 @@ bool write_row(session& db, const pending_rows::op& op) {
 bool write_run(session& db, const std::vector<pending_rows::op>& run) {
   if (run.size() == 1)
     return write_row(db, run.front());
-  auto* conn = db.get();
+  auto* conn = db.get(false);
   if (conn == nullptr || (run.front().open && !db.swept()))
     return false;
   try {
@@ -283,6 +368,10 @@ caf::result<frame_list, bool> history(self_ptr self, const std::string& topic,
                                       int32_t page, int32_t page_size) {
   if (page < 1 || page_size < 1 || page_size > max_page_size)
     return make_error(errc::bad_frame, "page and page size out of range");
+  auto too_deep = check_history_depth(page, page_size,
+                                      self->state.db->config().max_history_rows);
+  if (!too_deep.empty())
+    return make_error(errc::bad_frame, too_deep);
   flush(self);
   auto& db = *self->state.db;
   auto* conn = db.get();

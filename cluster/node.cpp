@@ -37,7 +37,7 @@ node spawn_node(caf::actor_system& sys, node_config cfg) {
   mcfg.listeners = {n.directory, n.tickets};
   mcfg.tick = cfg.tick;
   mcfg.identity = cfg.identity;
-  if (cfg.tls)
+  if (cfg.tls && openssl_error_queue_fix())
     mcfg.connector = sys.openssl_manager().actor_handle();
   n.tls = cfg.tls;
   n.membership = spawn_membership(sys, std::move(mcfg));

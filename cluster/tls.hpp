@@ -70,4 +70,8 @@ private:
 
 using tls_identity_ptr = std::shared_ptr<const tls_identity>;
 
+/// Links cluster/openssl_errors.cpp (a fix for CAF 0.17.6's OpenSSL error
+/// handling) into the program; always true.
+bool openssl_error_queue_fix();
+
 } // namespace sockd::cluster

@@ -44,6 +44,28 @@ bool split_address(const std::string& address, std::string& host,
 
 namespace {
 
+// A gateway as both sides of a connection name it: node id and actor id.
+std::string gateway_id(const caf::actor& gw) {
+  return caf::to_string(gw.node()) + "/" + std::to_string(gw.id());
+}
+
+} // namespace
+
+std::string hello_statement(const std::string& nonce, const std::string& name,
+                            const std::string& address,
+                            const caf::actor& gw) {
+  return "sockd cluster hello v1\n" + nonce + "\n" + name + "\n" + address
+         + "\n" + gateway_id(gw);
+}
+
+std::string answer_statement(const std::string& nonce,
+                             const std::string& name, const caf::actor& gw) {
+  return "sockd cluster answer v1\n" + nonce + "\n" + name + "\n"
+         + gateway_id(gw);
+}
+
+namespace {
+
 using time_point = caf::actor_clock::time_point;
 
 // Challenges outstanding at once; the oldest go first.
@@ -172,25 +194,6 @@ void add_peer(membership_pointer self, const std::string& name,
 }
 
 // -- proofs of a node's name (TLS clusters) ------------------------------------
-
-std::string gateway_id(const caf::actor& gw) {
-  return caf::to_string(gw.node()) + "/" + std::to_string(gw.id());
-}
-
-// What a hello's proof signs: the receiver's nonce and who the sender is.
-std::string hello_statement(const std::string& nonce, const std::string& name,
-                            const std::string& address,
-                            const caf::actor& gw) {
-  return "sockd cluster hello v1\n" + nonce + "\n" + name + "\n" + address
-         + "\n" + gateway_id(gw);
-}
-
-// What the answer to a hello signs: the caller's nonce and who answers.
-std::string answer_statement(const std::string& nonce,
-                             const std::string& name, const caf::actor& gw) {
-  return "sockd cluster answer v1\n" + nonce + "\n" + name + "\n"
-         + gateway_id(gw);
-}
 
 credentials prove(membership_pointer self, const std::string& nonce,
                   const std::string& statement) {

@@ -107,6 +107,15 @@ struct membership_config {
 membership_actor spawn_membership(caf::actor_system& sys,
                                   membership_config cfg);
 
+/// What a hello's proof signs: the receiver's nonce and who the sender is
+/// (its name, advertised address and gateway).
+std::string hello_statement(const std::string& nonce, const std::string& name,
+                            const std::string& address, const caf::actor& gw);
+
+/// What the answer to a hello signs: the caller's nonce and who answers.
+std::string answer_statement(const std::string& nonce,
+                             const std::string& name, const caf::actor& gw);
+
 /// Splits `host:port` (IPv6 hosts in brackets); false when malformed.
 bool split_address(const std::string& address, std::string& host,
                    uint16_t& port);

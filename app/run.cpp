@@ -151,11 +151,11 @@ void configure_cluster_transport(const options& opts,
   if (opts.cluster_listen.empty())
     return;
   if (identity) {
-    // CAF's module loads these files again for every connection; they
-    // were checked at start (cluster/tls.hpp).
-    cfg.openssl_certificate = opts.cluster_tls_cert;
-    cfg.openssl_key = opts.cluster_tls_key;
-    cfg.openssl_cafile = opts.cluster_tls_ca;
+    // CAF's module loads its files again for every connection: it gets
+    // in-memory copies of what was checked at start (cluster/tls.hpp).
+    cfg.openssl_certificate = identity->certificate_file();
+    cfg.openssl_key = identity->key_file();
+    cfg.openssl_cafile = identity->ca_file();
     cfg.load<caf::openssl::manager>();
     log_info("cluster: mutual TLS on " + opts.cluster_listen
              + ", nodes of the CA in " + opts.cluster_tls_ca);

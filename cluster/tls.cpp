@@ -6,6 +6,9 @@
 #include <sstream>
 #include <vector>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -196,6 +199,40 @@ const EVP_MD* digest_for(const EVP_PKEY* key) {
                                                          : EVP_sha256();
 }
 
+std::string key_to_pem(EVP_PKEY* key) {
+  bio_ptr out{BIO_new(BIO_s_mem())};
+  if (!out
+      || PEM_write_bio_PrivateKey(out.get(), key, nullptr, nullptr, 0,
+                                  nullptr, nullptr)
+           != 1)
+    return {};
+  char* data = nullptr;
+  auto n = BIO_get_mem_data(out.get(), &data);
+  return n > 0 ? std::string(data, static_cast<size_t>(n)) : std::string{};
+}
+
+// An anonymous in-memory file holding `text`; -1 with `why` on failure.
+int memory_file(const char* name, const std::string& text, std::string& why) {
+  auto fd = memfd_create(name, MFD_CLOEXEC);
+  if (fd < 0) {
+    why = std::strerror(errno);
+    return -1;
+  }
+  size_t done = 0;
+  while (done < text.size()) {
+    auto n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      why = std::strerror(errno);
+      close(fd);
+      return -1;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return fd;
+}
+
 std::string quoted(const std::string& path) {
   return "'" + path + "'";
 }
@@ -205,6 +242,9 @@ std::string quoted(const std::string& path) {
 tls_identity::~tls_identity() {
   EVP_PKEY_free(key_);
   X509_STORE_free(store_);
+  for (auto fd : fds_)
+    if (fd >= 0)
+      close(fd);
 }
 
 std::shared_ptr<const tls_identity>
@@ -224,10 +264,27 @@ tls_identity::load(const std::string& cert_file, const std::string& key_file,
       return nullptr;
     }
   }
-  return from_pem_labelled(texts[0], texts[1], texts[2], node_name,
-                           "cluster_tls_cert " + quoted(cert_file),
-                           "cluster_tls_key " + quoted(key_file),
-                           "cluster_tls_ca " + quoted(ca_file), error);
+  auto checked = from_pem_labelled(texts[0], texts[1], texts[2], node_name,
+                                   "cluster_tls_cert " + quoted(cert_file),
+                                   "cluster_tls_key " + quoted(key_file),
+                                   "cluster_tls_ca " + quoted(ca_file),
+                                   error);
+  if (!checked)
+    return nullptr;
+  auto id = std::const_pointer_cast<tls_identity>(checked);
+  const std::string* copies[] = {&id->cert_pem_, &id->key_pem_,
+                                 &id->ca_pem_};
+  for (int i = 0; i < 3; ++i) {
+    std::string why;
+    id->fds_[i] = memory_file(files[i].first, *copies[i], why);
+    if (id->fds_[i] < 0) {
+      error = std::string{files[i].first}
+              + ": cannot keep a private copy in memory: " + why;
+      return nullptr;
+    }
+    id->files_[i] = "/proc/self/fd/" + std::to_string(id->fds_[i]);
+  }
+  return id;
 }
 
 std::shared_ptr<const tls_identity>
@@ -295,6 +352,8 @@ std::shared_ptr<const tls_identity> tls_identity::from_pem_labelled(
     return nullptr;
   }
   id->cert_pem_ = to_pem(certs);
+  id->key_pem_ = key_to_pem(id->key_);
+  id->ca_pem_ = to_pem(cas);
   if (id->sign("test").empty()) {
     error = key_label + ": cannot sign with it: " + openssl_error();
     return nullptr;

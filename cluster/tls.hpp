@@ -45,6 +45,22 @@ public:
     return cert_pem_;
   }
 
+  /// For CAF's OpenSSL module (after load() only): paths of private,
+  /// in-memory copies of what was checked (memfd, /proc/self/fd/N). CAF
+  /// re-reads its files for every new connection and ends the process
+  /// when it cannot; with these, removing or replacing the operator's
+  /// files cannot take the node down, and CAF loads exactly what was
+  /// checked. New files take effect at the next start.
+  const std::string& certificate_file() const {
+    return files_[0];
+  }
+  const std::string& key_file() const {
+    return files_[1];
+  }
+  const std::string& ca_file() const {
+    return files_[2];
+  }
+
   /// The node's key's signature of `data` (empty on an OpenSSL failure).
   std::string sign(const std::string& data) const;
 
@@ -64,8 +80,12 @@ private:
     const std::string& ca_label, std::string& error);
 
   std::string cert_pem_;
+  std::string key_pem_; // unencrypted, re-encoded
+  std::string ca_pem_;  // the CA certificates, re-encoded
   EVP_PKEY* key_ = nullptr;
   X509_STORE* store_ = nullptr;
+  int fds_[3] = {-1, -1, -1};
+  std::string files_[3];
 };
 
 using tls_identity_ptr = std::shared_ptr<const tls_identity>;

@@ -10,7 +10,9 @@
 //   - certificate files are checked at start, with the option named.
 // Each abuse runs with a bystander pair chatting on the attacked node.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 
 import * as abuse from './abuse.mjs';
@@ -74,6 +76,24 @@ after(async () => {
   if (pg) await pg.cleanup();
   if (dir) dir.cleanup();
 });
+
+/// Opens a TCP connection to `port`, sends a plain (non-TLS) BASP-like
+/// header and junk, and resolves once the node closes it (5 s at most).
+function plainAttempt(port) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1', () => {
+      const header = Buffer.alloc(32);
+      header[0] = 1; // BASP operation: client handshake
+      s.write(Buffer.concat([header, Buffer.alloc(1024, 0x41)]));
+    });
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error('the cluster port kept a plain connection open'));
+    }, 5000);
+    s.on('error', () => {}); // a reset is a close too
+    s.on('close', () => { clearTimeout(timer); resolve(true); });
+  });
+}
 
 /// Runs `abuseFn` with a bystander pair chatting on `sockd`; asserts that
 /// every bystander message was delivered and logs their latencies.
@@ -146,6 +166,46 @@ test('certificate files are checked at start, naming the option', T,
   }
 });
 
+test('removing the certificate files after start takes no node down', T,
+     async () => {
+  // CAF re-reads its files for every connection and aborted when they were
+  // gone; sockd gives it in-memory copies of what it checked at start.
+  const own = path.join(dir.dir, 'node5');
+  fs.mkdirSync(own);
+  const made = certs.makeNodeCert(dir.dir, ca, 'node5');
+  const files = {
+    cert: path.join(own, 'node5.pem'),
+    key: path.join(own, 'node5.key'),
+    ca: path.join(own, 'ca.pem'),
+  };
+  fs.copyFileSync(made.cert, files.cert);
+  fs.copyFileSync(made.key, files.key);
+  fs.copyFileSync(ca.cert, files.ca);
+  const port = await h.freePort();
+  const node5 = await start({
+    node_name: 'node5',
+    cluster_listen: address(port),
+    cluster_tls_cert: files.cert,
+    cluster_tls_key: files.key,
+    cluster_tls_ca: files.ca,
+  }, { schema: 'node5' });
+  fs.rmSync(own, { recursive: true });
+  // A new connection makes CAF load its files: a stranger's, then a member
+  // that joins only now.
+  assert.equal(await plainAttempt(port), true);
+  const peer = await start({
+    node_name: 'node6',
+    cluster_listen: address(await h.freePort()),
+    cluster_seeds: address(port),
+    ...certs.tlsArgs(certs.makeNodeCert(dir.dir, ca, 'node6'), ca),
+  }, { schema: 'node5' });
+  await node5.waitForLog(liveLine(['node5', 'node6']), 10000);
+  await peer.waitForLog(liveLine(['node5', 'node6']), 10000);
+  assert.ok(abuse.alive(node5.process.pid));
+  await peer.stop();
+  assert.equal(await node5.stop(), 0);
+});
+
 test('a node with a certificate of another CA cannot join', T, async () => {
   const port = await h.freePort();
   let outsider;
@@ -209,19 +269,7 @@ test('raw bytes on the TLS cluster port fail the handshake', T, async () => {
     // Every 10th, a ticket crosses from node2 to node1 over the node
     // connection the failed handshakes must leave alone.
     for (let i = 1; i <= 100; ++i) {
-      const closed = await new Promise((resolve, reject) => {
-        const s = net.connect(ports.node1, '127.0.0.1', () => {
-          const header = Buffer.alloc(32);
-          header[0] = 1; // BASP operation: client handshake
-          s.write(Buffer.concat([header, Buffer.alloc(1024, 0x41)]));
-        });
-        const timer = setTimeout(() => {
-          s.destroy();
-          reject(new Error('the cluster port kept a plain connection open'));
-        }, 5000);
-        s.on('error', () => {}); // a reset is a close too
-        s.on('close', () => { clearTimeout(timer); resolve(true); });
-      });
+      const closed = await plainAttempt(ports.node1);
       assert.equal(closed, true);
       if (i % 10 === 0) {
         const c = await h.openSocket(tls.node1,

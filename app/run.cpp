@@ -16,6 +16,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
@@ -149,13 +150,48 @@ void drain_database(caf::actor_system& sys, const database_actor& db,
   }
 }
 
+// How nodes talk (docs/cluster.md): mutual TLS through CAF's OpenSSL
+// module when the certificate files are set, else plain BASP, which the
+// options allow on loopback only unless cluster_insecure.
+void configure_cluster_transport(const options& opts,
+                                 const cluster::tls_identity_ptr& identity,
+                                 caf::actor_system_config& cfg) {
+  if (opts.cluster_listen.empty())
+    return;
+  if (identity) {
+    // CAF's module loads its files again for every connection: it gets
+    // in-memory copies of what was checked at start (cluster/tls.hpp).
+    cfg.openssl_certificate = identity->certificate_file();
+    cfg.openssl_key = identity->key_file();
+    cfg.openssl_cafile = identity->ca_file();
+    cfg.load<caf::openssl::manager>();
+    log_info("cluster: mutual TLS on " + opts.cluster_listen
+             + ", nodes of the CA in " + opts.cluster_tls_ca);
+    if (opts.cluster_insecure)
+      log_warn("cluster: cluster_insecure has no effect: the "
+               "cluster_tls_* files are set");
+  } else if (opts.cluster_insecure) {
+    log_warn("cluster: cluster_insecure: plain BASP on "
+             + opts.cluster_listen
+             + " without authentication; any process that reaches it can "
+               "join the cluster, take a free node name and redeem tickets "
+               "of this node (set cluster_tls_cert, cluster_tls_key and "
+               "cluster_tls_ca)");
+  } else {
+    log_info("cluster: plain BASP on loopback " + opts.cluster_listen
+             + ": every local process can join the cluster");
+  }
+}
+
 int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
         const std::string& dev_secret, const std::string& db_url,
-        const sigset_t& signals, const type_registration& extend) {
+        const sigset_t& signals, const type_registration& extend,
+        const cluster::tls_identity_ptr& identity) {
   caf::actor_system_config cfg;
   register_message_types(cfg);
   cluster::register_cluster_types(cfg);
   cfg.load<caf::io::middleman>(); // clustering runs over it
+  configure_cluster_transport(opts, identity, cfg);
   // One shared queue with a condition variable: idle workers sleep instead
   // of polling (work stealing's polling cost ~18 % of a fan-out profile and
   // one context switch per 50 us; docs/performance.md).
@@ -194,6 +230,8 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
     ncfg.db = svc.db;
     ncfg.ticket_ttl = std::chrono::seconds(opts.ticket_ttl);
     ncfg.max_tickets_per_user = static_cast<size_t>(opts.max_tickets_per_user);
+    ncfg.identity = identity;
+    ncfg.tls = identity != nullptr;
     node = cluster::spawn_node(sys, std::move(ncfg));
     svc.tickets = node->tickets;
     svc.directory = node->directory;
@@ -276,6 +314,18 @@ int run_sockd(int argc, char** argv, const type_registration& extend) {
     std::fprintf(stderr, "sockd: %s\n", error.c_str());
     return exit_usage;
   }
+  // The cluster's certificate files, checked before anything starts.
+  cluster::tls_identity_ptr identity;
+  if (opts.cluster_tls()) {
+    identity = cluster::tls_identity::load(opts.cluster_tls_cert,
+                                           opts.cluster_tls_key,
+                                           opts.cluster_tls_ca,
+                                           opts.node_name, error);
+    if (!identity) {
+      std::fprintf(stderr, "sockd: %s\n", error.c_str());
+      return exit_usage;
+    }
+  }
   std::optional<private_postgres> pg;
   auto db_url = opts.database_url;
   if (db_url.empty()) {
@@ -287,7 +337,7 @@ int run_sockd(int argc, char** argv, const type_registration& extend) {
     }
     db_url = pg->url();
   }
-  auto rc = run(opts, jwt, dev_secret, db_url, signals, extend);
+  auto rc = run(opts, jwt, dev_secret, db_url, signals, extend, identity);
   if (pg) {
     auto err = pg->stop();
     if (!err.empty())

@@ -7,6 +7,10 @@ namespace sockd::cluster {
 
 // gateway: a node introduces itself to another
 using hello_atom = caf::atom_constant<caf::atom("hello")>;
+// gateway: a fresh nonce for the hello that follows
+using challenge_atom = caf::atom_constant<caf::atom("challenge")>;
+// gateway -> membership: did this node complete a hello
+using verified_atom = caf::atom_constant<caf::atom("verified")>;
 // membership -> directory, tickets: the live nodes changed
 using view_atom = caf::atom_constant<caf::atom("view")>;
 // membership: which nodes are live (tests, logs)

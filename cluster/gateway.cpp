@@ -6,6 +6,8 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/errors.hpp"
+
 namespace sockd::cluster {
 
 namespace {
@@ -24,6 +26,30 @@ struct gateway_state {
 
 using gateway_pointer = gateway_actor::stateful_pointer<gateway_state>;
 
+// The node the current message comes from (before make_response_promise,
+// which takes the sender away).
+caf::node_id sender_node(gateway_pointer self) {
+  auto& sender = self->current_sender();
+  return sender ? sender->node() : caf::node_id{};
+}
+
+// Runs `serve` when `node` is this node or a node that completed a hello;
+// otherwise `rp` gets `forbidden`.
+template <class Promise, class F>
+void for_members(gateway_pointer self, const caf::node_id& node, Promise rp,
+                 F serve) {
+  self->request(self->state.membership, local_timeout, verified_atom::value,
+                node)
+    .then(
+      [=](bool verified) mutable {
+        if (verified)
+          serve(rp);
+        else
+          rp.deliver(make_error(errc::forbidden, "not a cluster member"));
+      },
+      [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+}
+
 gateway_actor::behavior_type gateway(gateway_pointer self,
                                      membership_actor membership,
                                      topic_directory_actor owners,
@@ -41,26 +67,46 @@ gateway_actor::behavior_type gateway(gateway_pointer self,
     self->quit(msg.reason);
   });
   return {
+    [=](challenge_atom) {
+      return self->delegate(self->state.membership, challenge_atom::value);
+    },
     [=](hello_atom, const std::string& name, const std::string& address,
-        const caf::actor& peer) {
+        const caf::actor& peer, const credentials& proof,
+        const std::string& nonce) {
       return self->delegate(self->state.membership, hello_atom::value, name,
-                            address, peer);
+                            address, peer, proof, nonce);
     },
     [=](lookup_atom, const std::string& topic) -> caf::result<caf::actor> {
+      auto node = sender_node(self);
       auto rp = self->make_response_promise<caf::actor>();
-      self->request(self->state.owners, local_timeout, lookup_atom::value,
-                    topic)
-        .then(
-          [=](const topic_actor& handle) mutable {
-            if (self->state.topics.insert(handle.address()).second)
-              self->monitor(handle);
-            rp.deliver(caf::actor_cast<caf::actor>(handle));
-          },
-          [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      for_members(self, node, rp, [=](caf::typed_response_promise<caf::actor> rp) {
+        self->request(self->state.owners, local_timeout, lookup_atom::value,
+                      topic)
+          .then(
+            [=](const topic_actor& handle) mutable {
+              if (self->state.topics.insert(handle.address()).second)
+                self->monitor(handle);
+              rp.deliver(caf::actor_cast<caf::actor>(handle));
+            },
+            [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      });
       return rp;
     },
-    [=](redeem_atom, const std::string& ticket) {
-      return self->delegate(self->state.tickets, redeem_atom::value, ticket);
+    [=](redeem_atom, const std::string& ticket)
+      -> caf::result<std::string, std::string> {
+      auto node = sender_node(self);
+      auto rp = self->make_response_promise<std::string, std::string>();
+      using promise = caf::typed_response_promise<std::string, std::string>;
+      for_members(self, node, rp, [=](promise rp) {
+        self->request(self->state.tickets, local_timeout, redeem_atom::value,
+                      ticket)
+          .then(
+            [=](std::string& sub, std::string& cid) mutable {
+              rp.deliver(std::move(sub), std::move(cid));
+            },
+            [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      });
+      return rp;
     },
   };
 }

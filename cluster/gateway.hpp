@@ -1,10 +1,15 @@
 // The gateway: the one actor a node publishes on `cluster_listen`. Other
 // nodes reach everything through it.
 //
-//   hello(name, address, gateway) -> name   forwarded to the membership
+//   challenge -> nonce, hello(name, address, gateway, proof, nonce)
+//       -> (name, proof)       forwarded to the membership
 //   lookup(topic) -> actor     the owner topic actor of `topic` on this node
 //                              (spawned on first use, like a local lookup)
 //   redeem(ticket) -> (sub, connectionId)   from this node's own registry
+//
+// lookup and redeem answer only actors of this node or of a node that
+// completed a hello with it (membership `verified`); anyone else gets
+// `forbidden`.
 //
 // It remembers the owner topics it handed out and stops them when it
 // stops, so that a node shutting down does not wait for remote members.
@@ -25,8 +30,9 @@
 namespace sockd::cluster {
 
 using gateway_actor = caf::typed_actor<
-  caf::replies_to<hello_atom, std::string, std::string, caf::actor>::with<
-    std::string>,
+  caf::replies_to<challenge_atom>::with<std::string>,
+  caf::replies_to<hello_atom, std::string, std::string, caf::actor,
+                  credentials, std::string>::with<std::string, credentials>,
   caf::replies_to<lookup_atom, std::string>::with<caf::actor>,
   caf::replies_to<redeem_atom, std::string>::with<std::string, std::string>>;
 

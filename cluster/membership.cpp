@@ -1,6 +1,7 @@
 #include "cluster/membership.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <set>
 
@@ -10,6 +11,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/errors.hpp"
+#include "auth/random.hpp"
 #include "cluster/gateway.hpp"
 #include "cluster/view.hpp"
 #include "support/log.hpp"
@@ -42,7 +44,36 @@ bool split_address(const std::string& address, std::string& host,
 
 namespace {
 
+// A gateway as both sides of a connection name it: node id and actor id.
+std::string gateway_id(const caf::actor& gw) {
+  return caf::to_string(gw.node()) + "/" + std::to_string(gw.id());
+}
+
+} // namespace
+
+std::string hello_statement(const std::string& nonce, const std::string& name,
+                            const std::string& address,
+                            const caf::actor& gw) {
+  return "sockd cluster hello v1\n" + nonce + "\n" + name + "\n" + address
+         + "\n" + gateway_id(gw);
+}
+
+std::string answer_statement(const std::string& nonce,
+                             const std::string& name, const caf::actor& gw) {
+  return "sockd cluster answer v1\n" + nonce + "\n" + name + "\n"
+         + gateway_id(gw);
+}
+
+namespace {
+
 using time_point = caf::actor_clock::time_point;
+
+// Challenges outstanding at once; the oldest go first.
+constexpr size_t max_nonces = 256;
+// A caller's challenge longer than this is refused.
+constexpr size_t max_nonce_bytes = 64;
+// Refused hellos logged (once per address and name) before forgetting.
+constexpr size_t max_refusals_logged = 1024;
 
 struct connected_node {
   std::string address;
@@ -58,6 +89,8 @@ struct membership_state {
   std::set<std::string> connecting;            // addresses
   std::map<std::string, std::string> name_of;  // address -> node name
   std::set<std::string> unreachable_logged;    // addresses
+  std::deque<std::pair<std::string, time_point>> nonces; // challenges issued
+  std::set<std::string> refusals_logged;       // address + name
   std::vector<std::string> table_addresses;
   std::set<std::string> table_live;
   time_point table_at;
@@ -122,6 +155,20 @@ void publish_view(membership_pointer self) {
     self->send(listener, view_atom::value, v);
 }
 
+// Why `name` cannot be bound to `gw` now, or empty: a hello never takes
+// the name of this node or of a connected, live node with another gateway.
+std::string taken(membership_pointer self, const std::string& name,
+                  const caf::actor& gw) {
+  auto& st = self->state;
+  if (name == st.cfg.name)
+    return gw == st.gateway ? std::string{} : "it is this node's name";
+  auto i = st.peers.find(name);
+  if (i == st.peers.end() || i->second.gateway == gw
+      || !st.live(name, i->second, self->clock().now()))
+    return {};
+  return "node " + name + " is connected and live at " + i->second.address;
+}
+
 void add_peer(membership_pointer self, const std::string& name,
               const std::string& address, caf::actor gw) {
   auto& st = self->state;
@@ -133,13 +180,78 @@ void add_peer(membership_pointer self, const std::string& name,
   auto& x = st.peers[name];
   if (x.gateway == gw)
     return;
-  if (x.gateway)
+  if (x.gateway) {
+    log_warn("cluster: node " + name + " at " + address
+             + " replaces its predecessor at " + x.address
+             + ", connected but no longer live");
     self->demonitor(x.gateway);
+  }
   x = connected_node{address, gw, self->clock().now()};
   self->monitor(gw);
   st.unreachable_logged.erase(address);
   log_info("cluster: node " + name + " joined at " + address);
   publish_view(self);
+}
+
+// -- proofs of a node's name (TLS clusters) ------------------------------------
+
+credentials prove(membership_pointer self, const std::string& nonce,
+                  const std::string& statement) {
+  credentials result;
+  if (auto& id = self->state.cfg.identity) {
+    result.certificate = id->certificate();
+    result.nonce = nonce;
+    result.signature = id->sign(statement);
+  }
+  return result;
+}
+
+// Empty when `proof` shows that `name` holds a certificate of the cluster
+// CA and signed `statement` (always empty without TLS).
+std::string check_proof(membership_pointer self, const credentials& proof,
+                        const std::string& name,
+                        const std::string& statement) {
+  auto& id = self->state.cfg.identity;
+  if (!id)
+    return {};
+  return id->verify(proof.certificate, name, statement, proof.signature);
+}
+
+std::string issue_nonce(membership_pointer self) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  auto ttl = 2 * st.cfg.connect_timeout;
+  while (!st.nonces.empty()
+         && (st.nonces.size() >= max_nonces
+             || now - st.nonces.front().second > ttl))
+    st.nonces.pop_front();
+  auto nonce = random_hex(16);
+  st.nonces.emplace_back(nonce, now);
+  return nonce;
+}
+
+// True once for a nonce this node issued less than 2 connect timeouts ago.
+bool consume_nonce(membership_pointer self, const std::string& nonce) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  for (auto i = st.nonces.begin(); i != st.nonces.end(); ++i) {
+    if (i->first != nonce)
+      continue;
+    auto fresh = now - i->second <= 2 * st.cfg.connect_timeout;
+    st.nonces.erase(i);
+    return fresh;
+  }
+  return false;
+}
+
+void log_refusal(membership_pointer self, const std::string& address,
+                 const std::string& name, const std::string& why) {
+  auto& logged = self->state.refusals_logged;
+  if (logged.size() >= max_refusals_logged)
+    logged.clear();
+  if (logged.insert(address + "\n" + name).second)
+    log_warn("cluster: refused hello from " + address + " as " + name + ": "
+             + why);
 }
 
 void unreachable(membership_pointer self, const std::string& address,
@@ -149,6 +261,40 @@ void unreachable(membership_pointer self, const std::string& address,
   if (st.unreachable_logged.insert(address).second)
     log_warn("cluster: cannot reach " + address + ": " + why
              + " (retrying every tick)");
+}
+
+// Says hello to the gateway `gw` at `address`, answering its challenge
+// `nonce`, and takes the node on when its answer proves its name.
+void introduce(membership_pointer self, const std::string& address,
+               const caf::actor& gw, const std::string& nonce) {
+  auto& st = self->state;
+  auto mine = random_hex(16);
+  auto proof = prove(self, nonce,
+                     hello_statement(nonce, st.cfg.name, st.address,
+                                     st.gateway));
+  self
+    ->request(gw, st.cfg.connect_timeout, hello_atom::value, st.cfg.name,
+              st.address, st.gateway, std::move(proof), mine)
+    .then(
+      [=](std::string& name, credentials& answer) {
+        std::string why;
+        if (self->state.cfg.identity && answer.nonce != mine)
+          why = "its answer is not for this node's challenge";
+        else
+          why = check_proof(self, answer, name,
+                            answer_statement(mine, name, gw));
+        if (why.empty())
+          why = taken(self, name, gw);
+        if (!why.empty()) {
+          unreachable(self, address, "refused it as " + name + ": " + why);
+          return;
+        }
+        self->state.connecting.erase(address);
+        add_peer(self, name, address, gw);
+      },
+      [=](caf::error& err) {
+        unreachable(self, address, self->system().render(err));
+      });
 }
 
 void connect(membership_pointer self, const std::string& address) {
@@ -162,7 +308,8 @@ void connect(membership_pointer self, const std::string& address) {
     return;
   }
   st.connecting.insert(address);
-  auto mm = self->system().middleman().actor_handle();
+  auto mm = st.cfg.connector ? st.cfg.connector
+                             : self->system().middleman().actor_handle();
   auto timeout = st.cfg.connect_timeout;
   self->request(mm, timeout, caf::connect_atom::value, host, port)
     .then(
@@ -173,14 +320,9 @@ void connect(membership_pointer self, const std::string& address) {
           unreachable(self, address, "no gateway published there");
           return;
         }
-        auto& st = self->state;
-        self->request(gw, timeout, hello_atom::value, st.cfg.name, st.address,
-                      st.gateway)
+        self->request(gw, timeout, challenge_atom::value)
           .then(
-            [=](const std::string& name) {
-              self->state.connecting.erase(address);
-              add_peer(self, name, address, gw);
-            },
+            [=](std::string& nonce) { introduce(self, address, gw, nonce); },
             [=](caf::error& err) {
               unreachable(self, address, self->system().render(err));
             });
@@ -225,16 +367,40 @@ membership_actor::behavior_type membership(membership_pointer self,
       connect_all(self);
       self->delayed_send(self, st.cfg.tick, tick_atom::value);
     },
+    [=](challenge_atom) { return issue_nonce(self); },
     [=](hello_atom, const std::string& name, const std::string& address,
-        const caf::actor& gw) -> caf::result<std::string> {
+        const caf::actor& gw, const credentials& proof,
+        const std::string& nonce) -> caf::result<std::string, credentials> {
       auto& st = self->state;
-      if (name == st.cfg.name && gw != st.gateway) {
-        log_error("cluster: node at " + address + " uses this node's name "
-                  + name + "; node names must be unique");
-        return make_error(errc::forbidden, "node name " + name + " is taken");
+      std::string why;
+      if (!gw)
+        why = "no gateway";
+      else if (nonce.size() > max_nonce_bytes)
+        why = "challenge too long";
+      else if (st.cfg.identity && !consume_nonce(self, proof.nonce))
+        why = "it answers no fresh challenge of this node";
+      else
+        why = check_proof(self, proof, name,
+                          hello_statement(proof.nonce, name, address, gw));
+      if (why.empty())
+        why = taken(self, name, gw);
+      if (!why.empty()) {
+        log_refusal(self, address, name, why);
+        return make_error(errc::forbidden, "hello as " + name
+                                             + " refused: " + why);
       }
       add_peer(self, name, address, gw);
-      return st.cfg.name;
+      return {st.cfg.name,
+              prove(self, nonce,
+                    answer_statement(nonce, st.cfg.name, st.gateway))};
+    },
+    [=](verified_atom, const caf::node_id& node) {
+      if (node == self->node())
+        return true;
+      for (auto& kvp : self->state.peers)
+        if (kvp.second.gateway.node() == node)
+          return true;
+      return false;
     },
     [=](nodes_atom, const node_rows& rows) {
       auto& st = self->state;

@@ -4,11 +4,25 @@
 //   - the shared PostgreSQL's node table (db/nodes.hpp) says which nodes
 //     exist and where they listen; `cluster_seeds` add addresses directly;
 //   - CAF's distribution layer says which of them this node is connected
-//     to: the membership connects (`remote_actor`, via the middleman actor)
-//     to every address it learns, introduces itself with `hello`, and
-//     monitors the peer's gateway. When the connection to a node breaks
-//     (kill -9 closes its sockets at once) CAF kills the gateway's proxy
-//     and the monitor fires: the node is gone within a round trip.
+//     to: the membership connects (`remote_actor`, via the middleman
+//     actor, or CAF's OpenSSL one in a TLS cluster) to every address it
+//     learns, introduces itself with `challenge` + `hello`, and monitors
+//     the peer's gateway. When the connection to a node breaks (kill -9
+//     closes its sockets at once) CAF kills the gateway's proxy and the
+//     monitor fires: the node is gone within a round trip.
+//
+// Who may be a peer (docs/security.md):
+//   - in a TLS cluster (`identity` set) a hello proves its name: it carries
+//     the node's certificate and its key's signature over a nonce the
+//     receiver issued (`challenge`, single use) and over the node's name,
+//     address and gateway; the answer proves the receiver's name the same
+//     way over a nonce of the caller. A certificate must chain to the
+//     cluster CA and name the node (cluster/tls.hpp);
+//   - a hello never replaces the gateway of a connected, live node of the
+//     same name; the name is free again once that node's connection drops
+//     or it stops being live (a hung process);
+//   - only nodes that completed a hello (either way) are `verified`: the
+//     gateway serves lookups and ticket redemptions to them alone.
 //
 // A node is live when it is this node, or connected and either fresh
 // (connected less than `grace` ago) or in the table's latest live list
@@ -18,8 +32,13 @@
 //
 //   gateway(actor, address)  once, before anything else: this node's
 //                            gateway and advertised host:port
-//   hello(name, address, gateway) -> name   a node introduces itself
-//                                   (forwarded by the gateway)
+//   challenge -> nonce       a fresh single-use nonce (forwarded by the
+//                            gateway)
+//   hello(name, address, gateway, proof, nonce) -> (name, proof)
+//                            a node introduces itself (forwarded by the
+//                            gateway); `nonce` is the caller's challenge
+//                            for the answer's proof
+//   verified(node) -> bool   this node or a node that completed a hello
 //   nodes(rows)              the node table's live rows
 //   live -> names            the live nodes now
 //   tick                     connect to addresses not connected yet
@@ -33,23 +52,42 @@
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
+#include <caf/io/middleman_actor.hpp>
+#include <caf/meta/type_name.hpp>
+#include <caf/node_id.hpp>
 #include <caf/typed_actor.hpp>
 
 #include "actors/atoms.hpp"
 #include "actors/messages.hpp"
 #include "cluster/atoms.hpp"
+#include "cluster/tls.hpp"
 #include "cluster/view.hpp"
 #include "db/nodes.hpp"
 
 namespace sockd::cluster {
+
+/// What a hello and its answer prove (all empty without TLS).
+struct credentials {
+  std::string certificate; // the sender's certificate (and chain), PEM
+  std::string nonce;       // the receiver's challenge this answers
+  std::string signature;   // by the certificate's key, of the statement
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, credentials& x) {
+  return f(caf::meta::type_name("sockd.cluster.credentials"), x.certificate,
+           x.nonce, x.signature);
+}
 
 /// Whoever wants to hear about view changes.
 using view_listener = caf::typed_actor<caf::reacts_to<view_atom, view>>;
 
 using membership_actor = caf::typed_actor<
   caf::reacts_to<gateway_atom, caf::actor, std::string>,
-  caf::replies_to<hello_atom, std::string, std::string, caf::actor>::with<
-    std::string>,
+  caf::replies_to<challenge_atom>::with<std::string>,
+  caf::replies_to<hello_atom, std::string, std::string, caf::actor,
+                  credentials, std::string>::with<std::string, credentials>,
+  caf::replies_to<verified_atom, caf::node_id>::with<bool>,
   caf::reacts_to<nodes_atom, node_rows>,
   caf::replies_to<live_atom>::with<string_list>,
   caf::reacts_to<tick_atom>>;
@@ -58,6 +96,8 @@ struct membership_config {
   std::string name;                // this node
   std::vector<std::string> seeds;  // host:port of nodes to join directly
   std::vector<view_listener> listeners; // get view(view) on every change
+  tls_identity_ptr identity;       // set in a TLS cluster
+  caf::io::middleman_actor connector; // connects; default: the middleman's
   caf::timespan tick = std::chrono::seconds(1);
   caf::timespan connect_timeout = std::chrono::seconds(5);
   caf::timespan grace = std::chrono::seconds(3);
@@ -66,6 +106,15 @@ struct membership_config {
 
 membership_actor spawn_membership(caf::actor_system& sys,
                                   membership_config cfg);
+
+/// What a hello's proof signs: the receiver's nonce and who the sender is
+/// (its name, advertised address and gateway).
+std::string hello_statement(const std::string& nonce, const std::string& name,
+                            const std::string& address, const caf::actor& gw);
+
+/// What the answer to a hello signs: the caller's nonce and who answers.
+std::string answer_statement(const std::string& nonce,
+                             const std::string& name, const caf::actor& gw);
 
 /// Splits `host:port` (IPv6 hosts in brackets); false when malformed.
 bool split_address(const std::string& address, std::string& host,

@@ -2,6 +2,8 @@
 
 #include <caf/actor_cast.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
+#include <caf/openssl/publish.hpp>
 #include <caf/send.hpp>
 
 #include "cluster/fanout_log.hpp"
@@ -35,6 +37,10 @@ node spawn_node(caf::actor_system& sys, node_config cfg) {
   mcfg.seeds = cfg.seeds;
   mcfg.listeners = {n.directory, n.tickets};
   mcfg.tick = cfg.tick;
+  mcfg.identity = cfg.identity;
+  if (cfg.tls && openssl_error_queue_fix())
+    mcfg.connector = sys.openssl_manager().actor_handle();
+  n.tls = cfg.tls;
   n.membership = spawn_membership(sys, std::move(mcfg));
   n.gateway = spawn_gateway(sys, n.membership, n.owners, n.local_tickets);
   return n;
@@ -54,7 +60,10 @@ bool start_node(caf::actor_system& sys, node& n, const std::string& listen,
     error = "cluster_listen: expected host:port, got " + listen;
     return false;
   }
-  auto bound = sys.middleman().publish(n.gateway, port, host.c_str(), true);
+  auto bound = n.tls
+                 ? caf::openssl::publish(n.gateway, port, host.c_str(), true)
+                 : sys.middleman().publish(n.gateway, port, host.c_str(),
+                                           true);
   if (!bound) {
     error = "cluster_listen: cannot listen on " + listen + ": "
             + sys.render(bound.error());
@@ -75,6 +84,7 @@ bool start_node(caf::actor_system& sys, node& n, const std::string& listen,
 void register_cluster_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<peer>("sockd.cluster.peer");
   cfg.add_message_type<view>("sockd.cluster.view");
+  cfg.add_message_type<credentials>("sockd.cluster.credentials");
   cfg.add_message_type<node_row>("sockd.node_row");
 }
 

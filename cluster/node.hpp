@@ -13,6 +13,12 @@
 // spawn_node() makes the actors without touching the network (unit tests
 // publish the gateway on a simulated one); start_node() publishes the
 // gateway on `cluster_listen` and starts the heartbeat and the fanout log.
+//
+// With `tls`, every connection between nodes is mutual TLS through CAF's
+// OpenSSL module (the actor system must load caf::openssl::manager with
+// the certificate, key and CA file set in its config), and `identity`
+// binds node names to certificates (cluster/tls.hpp). Without it, plain
+// BASP: anyone who reaches the port is a node.
 #pragma once
 
 #include <memory>
@@ -29,6 +35,7 @@
 #include "cluster/gateway.hpp"
 #include "cluster/membership.hpp"
 #include "cluster/tickets.hpp"
+#include "cluster/tls.hpp"
 #include "db/database.hpp"
 #include "db/nodes.hpp"
 
@@ -42,6 +49,10 @@ struct node_config {
   caf::timespan ticket_ttl = std::chrono::seconds(30);
   size_t max_tickets_per_user = 100; // per node, like the connection caps
   caf::timespan tick = std::chrono::seconds(1);
+  // Proves and checks node names; null: names are taken on trust.
+  tls_identity_ptr identity;
+  // Connect and publish through caf::openssl (mutual TLS).
+  bool tls = false;
 };
 
 struct node {
@@ -53,6 +64,7 @@ struct node {
   ticket_registry_actor local_tickets;
   caf::actor heartbeat;          // db/nodes, after start_node
   caf::actor fanout_log;         // after start_node
+  bool tls = false;              // publish through caf::openssl
 
   /// Stops every actor of the node (the heartbeat removes its row).
   void stop() const;

@@ -1,11 +1,13 @@
 // Three real sockd processes on loopback sharing one PostgreSQL
-// (docs/cluster.md): one order for every subscriber whichever node it is
-// on, tickets redeemable on any node, a kill -9 that the others survive
-// without their clients re-subscribing, and a broadcast that costs at most
-// one cross-node message per node.
+// (docs/cluster.md), talking mutual TLS (certificates of a throwaway CA made
+// with the openssl command line): one order for every subscriber whichever
+// node it is on, tickets redeemable on any node, a kill -9 that the others
+// survive without their clients re-subscribing, and a broadcast that costs
+// at most one cross-node message per node.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
 
+import * as certs from './cluster_certs.mjs';
 import * as h from './harness.mjs';
 
 const T = { timeout: 60000 };
@@ -13,6 +15,7 @@ const NAMES = ['node1', 'node2', 'node3'];
 const MESSAGES = 500;
 
 let pg;
+let certDir;
 const nodes = {}; // name -> sockd
 
 // -- rendezvous hashing, as cluster/placement.cpp computes it ---------------
@@ -65,6 +68,8 @@ const liveLine = (names) =>
 
 before(async () => {
   pg = await h.startPostgres();
+  certDir = certs.certDir();
+  const ca = certs.makeCa(certDir.dir, 'cluster-ca');
   const ports = {};
   for (const name of NAMES) ports[name] = await h.freePort();
   const address = (name) => `127.0.0.1:${ports[name]}`;
@@ -81,11 +86,15 @@ before(async () => {
         messages_per_second: 100000,
         messages_burst: 100000,
         'allowance.chat': 'SELECT true',
+        ...certs.tlsArgs(certs.makeNodeCert(certDir.dir, ca, name), ca),
       },
     });
   }
   await Promise.all(NAMES.map((name) =>
     nodes[name].waitForLog(liveLine(NAMES), 15000)));
+  for (const name of NAMES) {
+    assert.match(nodes[name].log(), /INFO cluster: mutual TLS on 127\.0\.0\.1:/);
+  }
 });
 
 afterEach(() => h.closeAllClients());
@@ -96,6 +105,7 @@ after(async () => {
     await sockd.stop().catch(() => sockd.kill());
   }
   if (pg) await pg.cleanup();
+  if (certDir) certDir.cleanup();
 });
 
 /// A relayed TEXT frame on `topic`.

@@ -1,6 +1,10 @@
 // Three simulated sockd nodes (earth, mars, jupiter) on CAF's test
 // multiplexer: real BASP between them, no sockets, one deterministic
 // scheduler per node. They share one database double (one PostgreSQL).
+// A fourth planet, pluto, is wired and started only by the tests that need
+// an intruder or a restarted node. The test multiplexer has no TLS: tests
+// give nodes `identities` (certificates in memory) to check the proofs of
+// their names, not the handshake.
 //
 // The fixture never fires timers on its own (the nodes have periodic ones):
 // settle() runs messages and network traffic until every node is quiet,
@@ -44,6 +48,7 @@ struct cluster_fixture : test_network_fixture_base<planet> {
   planet earth;
   planet mars;
   planet jupiter;
+  planet pluto;
 
   std::map<std::string, planet*> planets;
   std::map<std::string, cluster::node> nodes;
@@ -51,6 +56,10 @@ struct cluster_fixture : test_network_fixture_base<planet> {
   // The connection handle each side of a pair uses, by (side, other side).
   std::map<std::pair<std::string, std::string>, caf::io::connection_handle>
     handles;
+  // The acceptor of each planet that accepts connections.
+  std::map<std::string, caf::io::accept_handle> acceptors;
+  // The certificate identity of each planet's node, if any.
+  std::map<std::string, cluster::tls_identity_ptr> identities;
   std::shared_ptr<database_script> script
     = std::make_shared<database_script>();
   std::shared_ptr<topic_types> types = std::make_shared<topic_types>();
@@ -65,11 +74,15 @@ struct cluster_fixture : test_network_fixture_base<planet> {
   std::map<std::string, client> clients; // by cid
 
   cluster_fixture()
-    : super({&earth, &mars, &jupiter}),
+    : super({&earth, &mars, &jupiter, &pluto}),
       earth([this] { settle(); }),
       mars([this] { settle(); }),
-      jupiter([this] { settle(); }) {
-    planets = {{"earth", &earth}, {"mars", &mars}, {"jupiter", &jupiter}};
+      jupiter([this] { settle(); }),
+      pluto([this] { settle(); }) {
+    planets = {{"earth", &earth},
+               {"mars", &mars},
+               {"jupiter", &jupiter},
+               {"pluto", &pluto}};
     register_builtin_topic_types(*types);
   }
 
@@ -117,20 +130,25 @@ struct cluster_fixture : test_network_fixture_base<planet> {
   }
 
   // `client_name` connects to `server_name`'s cluster port.
-  void wire(const std::string& server_name, const std::string& client_name,
-            caf::io::accept_handle acceptor) {
+  void wire(const std::string& server_name, const std::string& client_name) {
+    auto i = acceptors.find(server_name);
+    if (i == acceptors.end())
+      i = acceptors.emplace(server_name, next_accept_handle()).first;
     auto hdls = prepare_connection(*planets[server_name],
                                    *planets[client_name], server_name,
-                                   cluster_port, acceptor);
+                                   cluster_port, i->second);
     handles[{server_name, client_name}] = hdls.first;
     handles[{client_name, server_name}] = hdls.second;
   }
 
-  // Starts a node; `seeds` are the names of nodes it connects to.
-  void start(const std::string& name, std::vector<std::string> seeds) {
+  // Starts a node on planet `name`; `seeds` are the names of planets it
+  // connects to. The node calls itself `node_name` (default: the planet's).
+  void start(const std::string& name, std::vector<std::string> seeds,
+             std::string node_name = {}) {
     auto& p = *planets[name];
     cluster::node_config cfg;
-    cfg.name = name;
+    cfg.name = node_name.empty() ? name : node_name;
+    cfg.identity = identities[name];
     for (auto& s : seeds)
       cfg.seeds.push_back(s + ":" + std::to_string(cluster_port));
     cfg.types = types;
@@ -139,8 +157,12 @@ struct cluster_fixture : test_network_fixture_base<planet> {
     // publish() blocks on the middleman actor, run inline: nothing else
     // may be queued for it.
     settle();
-    if (!p.mpx.is_known_port(cluster_port))
-      p.mpx.provide_acceptor(cluster_port, next_accept_handle());
+    if (!p.mpx.is_known_port(cluster_port)) {
+      auto i = acceptors.find(name);
+      if (i == acceptors.end())
+        i = acceptors.emplace(name, next_accept_handle()).first;
+      p.mpx.provide_acceptor(cluster_port, i->second);
+    }
     p.publish(n.gateway, cluster_port);
     caf::anon_send(n.membership, cluster::gateway_atom::value,
                    caf::actor_cast<caf::actor>(n.gateway),
@@ -152,11 +174,9 @@ struct cluster_fixture : test_network_fixture_base<planet> {
   /// The simulated network between earth, mars and jupiter (earth and
   /// mars accept, jupiter dials).
   void wire_all() {
-    auto earth_acceptor = next_accept_handle();
-    auto mars_acceptor = next_accept_handle();
-    wire("earth", "mars", earth_acceptor);
-    wire("earth", "jupiter", earth_acceptor);
-    wire("mars", "jupiter", mars_acceptor);
+    wire("earth", "mars");
+    wire("earth", "jupiter");
+    wire("mars", "jupiter");
   }
 
   /// earth, then mars (seeding earth), then jupiter (seeding both).

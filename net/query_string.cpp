@@ -1,20 +1,7 @@
 #include "net/query_string.hpp"
+#include "support/hex.hpp"
 
 namespace sockd::net {
-
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-} // namespace
 
 std::string_view target_path(std::string_view target) {
   return target.substr(0, target.find('?'));

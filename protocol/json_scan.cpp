@@ -1,4 +1,5 @@
 #include "protocol/json_scan.hpp"
+#include "support/hex.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -30,22 +31,12 @@ const char* skip_bom(const char* p, const char* e) {
   return p;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 // The four hex digits at `p` (the caller checked they are there); -1 when
 // one is not a hex digit.
 long hex4(const char* p) {
   long result = 0;
   for (int i = 0; i < 4; ++i) {
-    auto d = hex_digit(p[i]);
+    auto d = hex_value(p[i]);
     if (d < 0)
       return -1;
     result = result * 16 + d;

@@ -95,6 +95,9 @@ test('a relay sent right after the SUBSCRIBE ack is accepted', T, async () => {
     assert.equal(f.action, 12, `relay ${i} right after the ack: `
                                + JSON.stringify(f));
     await c.next(h.isAck(`j${i}`));
+    // Leave again: a socket holds at most max_topics_per_connection.
+    c.send({ action: 9, topic });
+    await c.next((x) => x && x.topic === topic && x.action === 9);
   }
 });
 

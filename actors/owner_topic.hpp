@@ -25,6 +25,7 @@
 // owner -> relay
 //   deliver(frame)            a frame for every member of the relay
 //   deliver(cid, frame)       a frame for one member
+//   deliver(cid, frames)      a backlog for one member, fed as it drains
 //   hangup(cid, code, reason) close one member's socket
 //   roster(added, removed, snapshot)  who is in the topic on which node, so
 //                                     that survivors can tell their clients

@@ -74,6 +74,16 @@ public:
     caf::anon_send(relay_, deliver_atom::value, cid_, *frame);
   }
 
+  // One message for the whole backlog: the member's node feeds it to the
+  // socket as it drains, so a board never closes a remote late joiner.
+  void send_backlog(std::vector<frame_ptr> frames) override {
+    string_list texts;
+    texts.reserve(frames.size());
+    for (auto& frame : frames)
+      texts.push_back(*frame);
+    caf::anon_send(relay_, deliver_atom::value, cid_, std::move(texts));
+  }
+
   void close(uint16_t code, std::string reason) override {
     caf::anon_send(relay_, hangup_atom::value, cid_, code, std::move(reason));
   }

@@ -416,6 +416,17 @@ relay_actor::behavior_type relay_behavior(relay_pointer self,
       if (auto i = st.members.find(cid); i != st.members.end())
         i->second.info.out->send(make_frame(std::move(frame)));
     },
+    [=](deliver_atom, const std::string& cid, string_list& backlog) {
+      auto& st = self->state;
+      auto i = st.members.find(cid);
+      if (i == st.members.end())
+        return;
+      std::vector<frame_ptr> frames;
+      frames.reserve(backlog.size());
+      for (auto& frame : backlog)
+        frames.push_back(make_frame(std::move(frame)));
+      i->second.info.out->send_backlog(std::move(frames));
+    },
     [=](hangup_atom, const std::string& cid, uint16_t code,
         std::string& reason) {
       auto& st = self->state;

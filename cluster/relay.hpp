@@ -16,6 +16,7 @@
 // sockets with 1013 and stops, so clients reconnect.
 //
 //   deliver(frame) / deliver(cid, frame) / hangup(cid, code, reason)
+//   deliver(cid, frames)      a backlog for one member (a whiteboard board)
 //   roster(added, removed, snapshot)    from the owner
 //   rehome(gateway, owner, live nodes)  from the directory
 //   retry                               timer while detached
@@ -38,6 +39,7 @@ namespace sockd::cluster {
 using relay_actor = topic_actor::extend<
   caf::reacts_to<deliver_atom, std::string>,
   caf::reacts_to<deliver_atom, std::string, std::string>,
+  caf::reacts_to<deliver_atom, std::string, string_list>,
   caf::reacts_to<hangup_atom, std::string, uint16_t, std::string>,
   caf::reacts_to<roster_atom, remote_member_list, string_list, bool>,
   caf::reacts_to<rehome_atom, caf::actor, std::string, string_list>,

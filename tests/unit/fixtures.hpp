@@ -45,6 +45,19 @@ struct recorder : outbound {
     waiting.clear();
   }
 
+  /// Frames per send_backlog call. Like a socket, a backlog goes out
+  /// behind what was queued before it.
+  std::vector<size_t> backlogs;
+
+  void send_backlog(std::vector<frame_ptr> backlog) override {
+    backlogs.push_back(backlog.size());
+    auto idle = waiting.empty();
+    for (auto& frame : backlog)
+      waiting.push_back(*frame);
+    if (idle)
+      flush();
+  }
+
   void close(uint16_t code, std::string reason) override {
     closes.emplace_back(code, std::move(reason));
   }

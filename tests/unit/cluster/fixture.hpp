@@ -278,13 +278,14 @@ struct cluster_fixture : test_network_fixture_base<planet> {
   }
 
   caf::expected<bool> publish(const std::string& cid, const std::string& topic,
-                              std::string payload, std::string target = {}) {
+                              std::string payload, std::string target = {},
+                              std::string action = "12") {
     auto& c = clients.at(cid);
     auto t = lookup(c.node, topic);
     if (!t)
       return t.error();
-    relay msg{"12", std::move(payload), std::move(target), false, cid,
-              c.info.sub};
+    relay msg{std::move(action), std::move(payload), std::move(target), false,
+              cid, c.info.sub};
     return ask<bool>(c.node, *t, publish_atom::value, std::move(msg));
   }
 
@@ -303,9 +304,10 @@ struct cluster_fixture : test_network_fixture_base<planet> {
 
   /// A topic of type `chat` whose owner among `nodes` is `owner`.
   static std::string topic_owned_by(const std::string& owner,
-                                    const std::vector<std::string>& nodes) {
+                                    const std::vector<std::string>& nodes,
+                                    const std::string& type = "chat") {
     for (int i = 0; i < 10000; ++i) {
-      auto topic = "chat:t" + std::to_string(i);
+      auto topic = type + ":t" + std::to_string(i);
       if (cluster::owner_of(topic, nodes) == owner)
         return topic;
     }

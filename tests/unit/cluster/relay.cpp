@@ -100,6 +100,25 @@ CAF_TEST(a target on another node gets the message with the sender) {
   CAF_CHECK_EQUAL(to_errc(res.error()), errc::bad_target);
 }
 
+CAF_TEST(a late joiner on another node gets the whiteboard as one backlog) {
+  auto topic = topic_owned_by("mars", all_nodes, "exchange/2");
+  connect("mars", "m1", "mona");
+  CAF_REQUIRE_EQUAL(join("m1", topic), true);
+  for (auto n : {1, 2, 3})
+    CAF_CHECK_EQUAL(publish("m1", topic,
+                            R"({"line":)" + std::to_string(n) + "}", {}, "18"),
+                    true);
+  connect("earth", "e1", "erin");
+  CAF_REQUIRE_EQUAL(join("e1", topic), true);
+  auto got = frames("e1");
+  CAF_REQUIRE_EQUAL(got.size(), 4u);
+  CAF_CHECK_EQUAL(got[0], R"({"action":8,"topic":")" + topic + R"("})");
+  for (size_t n = 1; n <= 3; ++n)
+    CAF_CHECK_EQUAL(field(got[n], "payload", "line"), n);
+  auto& out = *clients.at("e1").out;
+  CAF_CHECK_EQUAL(out.backlogs, std::vector<size_t>{3});
+}
+
 CAF_TEST(presence lists members of every node) {
   auto topic = topic_owned_by("jupiter", all_nodes);
   members_everywhere(topic);

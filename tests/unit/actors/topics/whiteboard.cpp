@@ -10,20 +10,8 @@ using sockd::test::field;
 
 namespace {
 
-// A recorder that also notes each backlog it gets. Like a socket, the
-// backlog goes out behind what was queued before it.
-struct backlog_recorder : sockd::test::recorder {
-  std::vector<size_t> backlogs; // frames per send_backlog call
-
-  void send_backlog(std::vector<frame_ptr> frames) override {
-    backlogs.push_back(frames.size());
-    auto idle = waiting.empty();
-    for (auto& frame : frames)
-      waiting.push_back(*frame);
-    if (idle)
-      flush();
-  }
-};
+// The recorder notes each backlog it gets (tests/unit/fixtures.hpp).
+using backlog_recorder = sockd::test::recorder;
 
 // A socket's real outbox (net/outbox.hpp) at the default max_queued_bytes,
 // whose writer the test drives: what a late joiner's socket would hold.

@@ -24,10 +24,7 @@ run_suite() {
 
 echo "== build and test (warnings as errors)"
 run_suite build/ci -DCMAKE_BUILD_TYPE=Release
-echo "== build and test under AddressSanitizer + UBSan"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  run_suite build/asan -DCMAKE_BUILD_TYPE=Debug -DSOCKD_SANITIZE=ON
+# Fuzzing before the sanitizer pass, so ctest's summary closes the run.
 fuzz_seconds=${SOCKD_FUZZ_SECONDS:-20}
 if command -v clang++ >/dev/null 2>&1; then
   echo "== fuzz every parser for ${fuzz_seconds} s (libFuzzer, ASan + UBSan)"
@@ -35,4 +32,8 @@ if command -v clang++ >/dev/null 2>&1; then
 else
   echo "== fuzzing skipped: clang++ not found"
 fi
+echo "== build and test under AddressSanitizer + UBSan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run_suite build/asan -DCMAKE_BUILD_TYPE=Debug -DSOCKD_SANITIZE=ON
 exit $status

@@ -27,15 +27,8 @@ outbox::push_result outbox::push(out_frame frame) {
   std::lock_guard<std::mutex> guard{mtx_};
   if (!open_ || !data_open_)
     return push_result::dropped;
-  // One frame always fits; more than max_bytes_ waiting means the peer does
-  // not keep up, and it must not cost unbounded memory.
-  auto queued = pending_bytes_ + writing_bytes_ + tail_bytes_;
-  if (queued > 0 && queued + size > max_bytes_) {
-    data_open_ = false;
-    drop_pending(dropped);
-    drop_backlog(dropped_backlog);
+  if (overflows(size, dropped, dropped_backlog))
     return push_result::overflow;
-  }
   if (backlog_count_ > 0) {
     // Behind the backlog, in order; counted while it waits there.
     if (!backlog_.back().counted)
@@ -68,17 +61,25 @@ outbox::push_result outbox::push_control(out_frame frame) {
     old = std::move(frame);
     return arm();
   }
-  auto queued = pending_bytes_ + writing_bytes_ + tail_bytes_;
-  if (queued > 0 && queued + size > max_bytes_) {
-    data_open_ = false;
-    drop_pending(dropped);
-    drop_backlog(dropped_backlog);
+  if (overflows(size, dropped, dropped_backlog))
     return push_result::overflow;
-  }
   if (is_pong(frame))
     pong_ = pending_.size();
   append(std::move(frame), size);
   return arm();
+}
+
+bool outbox::overflows(size_t size, std::vector<out_frame>& dropped,
+                       std::vector<segment>& dropped_backlog) {
+  // One frame always fits; more than max_bytes_ waiting means the peer does
+  // not keep up, and it must not cost unbounded memory.
+  auto queued = pending_bytes_ + writing_bytes_ + tail_bytes_;
+  if (queued == 0 || queued + size <= max_bytes_)
+    return false;
+  data_open_ = false;
+  drop_pending(dropped);
+  drop_backlog(dropped_backlog);
+  return true;
 }
 
 outbox::push_result outbox::push_backlog(std::vector<frame_ptr> frames) {

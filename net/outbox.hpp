@@ -102,6 +102,12 @@ private:
   void drop_pending(std::vector<out_frame>& dropped);
   void drop_backlog(std::vector<segment>& dropped);
 
+  /// True when `size` more bytes pass the limit (one frame always fits):
+  /// data is then shut off and everything waiting moves into `dropped` and
+  /// `dropped_backlog`, which the caller frees after the lock.
+  bool overflows(size_t size, std::vector<out_frame>& dropped,
+                 std::vector<segment>& dropped_backlog);
+
   static constexpr size_t no_pong = static_cast<size_t>(-1);
 
   mutable std::mutex mtx_;

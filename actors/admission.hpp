@@ -11,7 +11,7 @@
 
 #include <caf/typed_actor.hpp>
 
-#include "actors/atoms.hpp"
+#include "interfaces/atoms.hpp"
 
 namespace sockd {
 

@@ -10,7 +10,8 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/errors.hpp"
+#include "interfaces/errors.hpp"
+#include "interfaces/refusal.hpp"
 #include "protocol/frame.hpp"
 #include "protocol/rate_limiter.hpp"
 #include "support/log.hpp"
@@ -93,7 +94,7 @@ struct connection_state {
 
   void refuse(const protocol::inbound& in, const caf::error& err) {
     send(protocol::encode_error(
-      protocol::refusal_of(err, in.action, in.topic, in.id)));
+      refusal_of(err, in.action, in.topic, in.id)));
   }
 
   void refuse(const protocol::inbound& in, errc code, std::string message) {
@@ -190,7 +191,7 @@ void unsubscribe(connection_pointer self, const protocol::inbound& in,
 void publish(connection_pointer self, protocol::inbound in,
              topic_actor topic) {
   auto& st = self->state;
-  relay msg{in.action, std::move(in.payload), in.target, in.store,
+  publication msg{in.action, std::move(in.payload), in.target, in.store,
             st.cfg.cid, st.cfg.sub};
   // A stored relay's id keys its row: a retry with the same id on this
   // connection is answered from the row, never stored twice (db/).

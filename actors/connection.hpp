@@ -14,11 +14,11 @@
 
 #include <caf/typed_actor.hpp>
 
-#include "actors/atoms.hpp"
 #include "actors/keepalive.hpp"
-#include "actors/outbound.hpp"
 #include "actors/topic_directory.hpp"
-#include "db/database.hpp"
+#include "interfaces/atoms.hpp"
+#include "interfaces/database.hpp"
+#include "interfaces/outbound.hpp"
 #include "protocol/limits.hpp"
 
 namespace sockd {

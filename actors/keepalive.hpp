@@ -18,7 +18,7 @@
 #include <caf/actor_addr.hpp>
 #include <caf/typed_actor.hpp>
 
-#include "actors/atoms.hpp"
+#include "interfaces/atoms.hpp"
 
 namespace sockd {
 

@@ -7,9 +7,9 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/errors.hpp"
 #include "auth/random.hpp"
 #include "auth/ticket.hpp"
+#include "interfaces/errors.hpp"
 
 namespace sockd {
 

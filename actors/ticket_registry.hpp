@@ -16,7 +16,7 @@
 
 #include <caf/typed_actor.hpp>
 
-#include "actors/atoms.hpp"
+#include "interfaces/atoms.hpp"
 
 namespace sockd {
 

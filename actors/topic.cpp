@@ -3,10 +3,11 @@
 // topic's messages in storage order; a failed store drops its message and
 // answers `unavailable` to the sender.
 //
-// In a cluster the topic is the owner of its topic (actors/owner_topic.hpp):
+// In a cluster the topic is the owner of its topic (interfaces/topic.hpp):
 // members may sit behind relays on other nodes. Such a member's `out`
-// forwards to its relay, a broadcast goes to each relay once, and the topic
-// monitors the relay instead of the connection.
+// forwards to its relay (actors/remote_outbound.hpp), a broadcast goes to
+// each relay once, and the topic monitors the relay instead of the
+// connection.
 #include "actors/topic.hpp"
 
 #include <algorithm>
@@ -21,22 +22,23 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <nlohmann/json.hpp>
 
-#include "actors/errors.hpp"
 #include "actors/fanout_stats.hpp"
-#include "actors/owner_topic.hpp"
+#include "actors/remote_outbound.hpp"
 #include "actors/topic_hooks.hpp"
 #include "actors/topic_type.hpp"
+#include "interfaces/errors.hpp"
+#include "interfaces/refusal.hpp"
 #include "protocol/frame.hpp"
 
 namespace sockd {
 
 // -- default hooks --------------------------------------------------------------
 
-std::string topic_hooks::refuse(const relay&) {
+std::string topic_hooks::refuse(const publication&) {
   return {};
 }
 
-delivery topic_hooks::route(const relay& msg) {
+delivery topic_hooks::route(const publication& msg) {
   return msg.target.empty() ? delivery::everyone : delivery::target_and_sender;
 }
 
@@ -44,7 +46,7 @@ void topic_hooks::joined(topic_room&, const member&) {
   // nop
 }
 
-void topic_hooks::published(topic_room&, const relay&, const frame_ptr&) {
+void topic_hooks::published(topic_room&, const publication&, const frame_ptr&) {
   // nop
 }
 
@@ -59,38 +61,6 @@ struct joined_member {
   uint64_t order; // join order, for participant lists
   caf::actor relay; // the relay holding the socket; null for a local member
   std::string node; // the relay's node name
-};
-
-// A socket behind a relay: frames and closes go to the relay, which owns
-// the socket's real handle.
-class relay_outbound : public outbound {
-public:
-  relay_outbound(caf::actor relay, std::string cid)
-    : relay_(std::move(relay)), cid_(std::move(cid)) {
-    // nop
-  }
-
-  void send(frame_ptr frame) override {
-    caf::anon_send(relay_, deliver_atom::value, cid_, *frame);
-  }
-
-  // One message for the whole backlog: the member's node feeds it to the
-  // socket as it drains, so a board never closes a remote late joiner.
-  void send_backlog(std::vector<frame_ptr> frames) override {
-    string_list texts;
-    texts.reserve(frames.size());
-    for (auto& frame : frames)
-      texts.push_back(*frame);
-    caf::anon_send(relay_, deliver_atom::value, cid_, std::move(texts));
-  }
-
-  void close(uint16_t code, std::string reason) override {
-    caf::anon_send(relay_, hangup_atom::value, cid_, code, std::move(reason));
-  }
-
-private:
-  caf::actor relay_;
-  std::string cid_;
 };
 
 // A LOAD_SUBSCRIBERS waiting for the next participant list.
@@ -125,7 +95,7 @@ caf::error store_refusal(const caf::error& err) {
 // A relay on its way out, waiting for earlier stores to commit.
 struct outgoing {
   enum status { waiting, ready, failed };
-  relay msg;
+  publication msg;
   frame_ptr frame;
   delivery route;
   status state;
@@ -185,7 +155,8 @@ struct topic_state : topic_room {
     unflushed.push_back(out);
     if (!flush_due) {
       flush_due = true;
-      caf::anon_send(caf::actor_cast<caf::actor>(self), flush_atom::value);
+      caf::anon_send(caf::actor_cast<caf::actor>(self),
+                     flush_sockets_atom::value);
     }
   }
 
@@ -319,7 +290,7 @@ struct topic_state : topic_room {
   // -- delivery ---------------------------------------------------------------
 
   // Whether a member may publish `msg`, and to whom it goes.
-  caf::error check(const relay& msg, delivery& route) {
+  caf::error check(const publication& msg, delivery& route) {
     if (members_by_cid.count(msg.sender) == 0)
       return make_error(errc::not_subscribed, "not subscribed");
     if (auto reason = hooks->refuse(msg); !reason.empty())
@@ -362,7 +333,7 @@ struct topic_state : topic_room {
 
   // Delivers every relay at the front that no store holds back; a relay
   // whose store failed was answered already and is dropped.
-  void flush() {
+  void release_ready() {
     while (!pending.empty() && pending.front().state != outgoing::waiting) {
       auto& x = pending.front();
       if (x.state == outgoing::ready) {
@@ -410,7 +381,7 @@ struct topic_state : topic_room {
   }
 };
 
-using topic_pointer = owner_topic_actor::stateful_pointer<topic_state>;
+using topic_pointer = base_topic_actor::stateful_pointer<topic_state>;
 
 void stop_when_idle(topic_pointer self) {
   if (self->state.idle())
@@ -498,7 +469,7 @@ void schedule_list(topic_pointer self) {
     return;
   }
   st.list_timer_armed = true;
-  self->delayed_send(caf::actor_cast<owner_topic_actor>(self),
+  self->delayed_send(caf::actor_cast<base_topic_actor>(self),
                      participants_window - (now - st.last_list),
                      members_atom::value);
 }
@@ -595,7 +566,7 @@ caf::actor sending_relay(topic_pointer self) {
   return caf::actor_cast<caf::actor>(self->current_sender());
 }
 
-owner_topic_actor::behavior_type topic_behavior(topic_pointer self,
+base_topic_actor::behavior_type topic_behavior(topic_pointer self,
                                                 topic_context ctx,
                                                 topic_hooks_ptr hooks) {
   self->state.ctx = std::move(ctx);
@@ -603,7 +574,7 @@ owner_topic_actor::behavior_type topic_behavior(topic_pointer self,
   self->state.self = self;
   // A topic looked up whose join never comes (its connection died in
   // between) has nothing else that would stop it.
-  self->delayed_send(caf::actor_cast<owner_topic_actor>(self), spawn_grace,
+  self->delayed_send(caf::actor_cast<base_topic_actor>(self), spawn_grace,
                      members_atom::value);
   // A dead connection leaves; a dead relay (its node is gone) takes all its
   // members with it, each with its action 4 notice.
@@ -621,8 +592,7 @@ owner_topic_actor::behavior_type topic_behavior(topic_pointer self,
       auto relay = sending_relay(self);
       if (!relay)
         return make_error(errc::internal, "a remote member needs its relay");
-      member m{who.cid, who.sub, relay.address(),
-               std::make_shared<relay_outbound>(relay, who.cid)};
+      auto m = remote_member_of(relay, who);
       return join(self, std::move(m), std::move(relay), std::move(who.node));
     },
     [=](join_atom, remote_member_list& moved) -> caf::result<bool> {
@@ -635,9 +605,7 @@ owner_topic_actor::behavior_type topic_behavior(topic_pointer self,
       for (auto& who : moved) {
         if (st.members_by_cid.count(who.cid) > 0)
           continue;
-        st.add(member{who.cid, who.sub, relay.address(),
-                      std::make_shared<relay_outbound>(relay, who.cid)},
-               relay, who.node);
+        st.add(remote_member_of(relay, who), relay, who.node);
         added.push_back(std::move(who));
       }
       if (!added.empty())
@@ -661,14 +629,14 @@ owner_topic_actor::behavior_type topic_behavior(topic_pointer self,
       stop_when_idle(self);
       return true;
     },
-    [=](post_atom, relay& msg) {
+    [=](post_atom, publication& msg) {
       auto& st = self->state;
       auto route = delivery::drop;
       if (auto err = st.check(msg, route)) {
         // Nobody waits for an answer: the sender's socket gets the refusal
         // (a sender that is no member has no socket here to tell).
         st.send_to(msg.sender,
-                   make_frame(protocol::encode_error(protocol::refusal_of(
+                   make_frame(protocol::encode_error(refusal_of(
                      err, msg.action, st.ctx.topic, std::nullopt))));
         return;
       }
@@ -677,7 +645,7 @@ owner_topic_actor::behavior_type topic_behavior(topic_pointer self,
         msg.action, st.ctx.topic, msg.sender, stamp, msg.payload, false));
       if (st.pending.size() >= max_pending_relays) {
         st.send_to(msg.sender,
-                   make_frame(protocol::encode_error(protocol::refusal_of(
+                   make_frame(protocol::encode_error(refusal_of(
                      held_back(), msg.action, st.ctx.topic, std::nullopt))));
         return;
       }
@@ -687,7 +655,7 @@ owner_topic_actor::behavior_type topic_behavior(topic_pointer self,
       else
         st.pending.push_back(std::move(x)); // behind an uncommitted store
     },
-    [=](publish_atom, relay& msg) -> caf::result<bool> {
+    [=](publish_atom, publication& msg) -> caf::result<bool> {
       auto& st = self->state;
       auto route = delivery::drop;
       if (auto err = st.check(msg, route))
@@ -735,18 +703,18 @@ owner_topic_actor::behavior_type topic_behavior(topic_pointer self,
               entry->promise.deliver(true);
               entry->state = outgoing::failed;
             }
-            self->state.flush();
+            self->state.release_ready();
             stop_when_idle(self);
           },
           [=](caf::error& err) {
             entry->promise.deliver(store_refusal(err));
             entry->state = outgoing::failed;
-            self->state.flush();
+            self->state.release_ready();
             stop_when_idle(self);
           });
       return rp;
     },
-    [=](flush_atom) { self->state.flush_sockets(); },
+    [=](flush_sockets_atom) { self->state.flush_sockets(); },
     [=](members_atom, const std::string& requester) -> caf::result<bool> {
       auto& st = self->state;
       if (st.members_by_cid.count(requester) == 0)
@@ -770,12 +738,13 @@ owner_topic_actor::behavior_type topic_behavior(topic_pointer self,
 
 } // namespace
 
-topic_actor spawn_topic(caf::actor_system& sys, topic_context ctx,
-                        topic_hooks_ptr hooks) {
+owner_topic_actor spawn_topic(caf::actor_system& sys, topic_context ctx,
+                              topic_hooks_ptr hooks) {
   return sys.spawn(topic_behavior, std::move(ctx), std::move(hooks));
 }
 
-topic_actor spawn_relay_topic(caf::actor_system& sys, topic_context ctx) {
+owner_topic_actor spawn_relay_topic(caf::actor_system& sys,
+                                    topic_context ctx) {
   return spawn_topic(sys, std::move(ctx), std::make_shared<topic_hooks>());
 }
 

@@ -1,40 +1,30 @@
-// A topic actor: the members of one live topic, their presence, and the one
-// order in which the topic's messages reach every member.
+// The base topic behaviour (actors/topic.cpp): members, presence, the one
+// order in which the topic's messages reach every member, storage, and the
+// cluster's remote members; a type adds behaviour through
+// actors/topic_hooks.hpp. Its interface is interfaces/topic.hpp.
 //
-//   join(member)          -> true   after the type's allowance; the topic
-//                                   sends the {"action":8} ack itself, then
-//                                   any state a late joiner needs
-//                          | forbidden | unavailable
-//   leave(cid)            -> true   the others get action 4
-//                          | not_subscribed
-//   publish(relay)        -> true   broadcast (stored first with store:true)
-//                          | not_subscribed | bad_target | unavailable
-//   post(relay)                     publish without an answer, never stored
-//                                   (a frame without id): a refusal goes to
-//                                   the sender's socket as an ERROR frame
-//   members(requester)    -> true   LOAD_SUBSCRIBERS: the participant list,
-//                                   to every member when the membership or
-//                                   the list changed since the last one
-//                                   sent to all, else to the requesters;
-//                                   requests within `participants_window`
-//                                   of a list share the next one (one
-//                                   database query, one list)
-//                          | not_subscribed | unavailable
+// Besides owner_topic_actor it speaks to itself:
+//   flush_sockets   start the socket writes queued by the broadcasts before
+//                   it
+//   members         the coalescing window of the participant list is over;
+//                   also sent once after spawn, so a topic looked up but
+//                   never joined stops
 //
-// The topic monitors its members' connection actors; a dead connection
-// leaves like an UNSUBSCRIBE. When the last member is gone (and no join is
-// pending) the topic stops; the directory then forgets it. A topic that
-// nobody joins within `spawn_grace` of its spawn stops as well (a lookup
-// whose connection died before its join).
+// A LOAD_SUBSCRIBERS list goes to every member when the membership or the
+// list changed since the last one sent to all, else to the requesters;
+// requests within `participants_window` of a list share the next one (one
+// database query, one list).
+//
+// The topic monitors its members' connection actors (a remote member's
+// relay); a dead connection leaves like an UNSUBSCRIBE. When the last member
+// is gone (and no join is pending) the topic stops; the directory then
+// forgets it. A topic that nobody joins within `spawn_grace` of its spawn
+// stops as well (a lookup whose connection died before its join).
 #pragma once
 
 #include <chrono>
-#include <string>
 
-#include <caf/typed_actor.hpp>
-
-#include "actors/atoms.hpp"
-#include "actors/messages.hpp"
+#include "interfaces/topic.hpp"
 
 namespace sockd {
 
@@ -46,11 +36,9 @@ constexpr auto participants_window = std::chrono::milliseconds(100);
 /// stops.
 constexpr auto spawn_grace = std::chrono::seconds(10);
 
-using topic_actor = caf::typed_actor<
-  caf::replies_to<join_atom, member>::with<bool>,
-  caf::replies_to<leave_atom, std::string>::with<bool>,
-  caf::replies_to<publish_atom, relay>::with<bool>,
-  caf::reacts_to<post_atom, relay>,
-  caf::replies_to<members_atom, std::string>::with<bool>>;
+/// The base topic's interface: owner_topic_actor and its own messages.
+using base_topic_actor = owner_topic_actor::extend<
+  caf::reacts_to<flush_sockets_atom>,
+  caf::reacts_to<members_atom>>;
 
 } // namespace sockd

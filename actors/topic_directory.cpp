@@ -1,60 +1,16 @@
 #include "actors/topic_directory.hpp"
 
-#include <algorithm>
 #include <unordered_map>
 
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/errors.hpp"
 #include "actors/topic_type.hpp"
-#include "protocol/frame.hpp"
+#include "interfaces/errors.hpp"
+#include "protocol/topic_name.hpp"
 
 namespace sockd {
-
-// -- topic_types --------------------------------------------------------------
-
-bool matches_type_pattern(const std::string& pattern,
-                          const std::string& type) {
-  if (pattern == type)
-    return true;
-  if (pattern.empty() || pattern.back() != '*')
-    return false;
-  auto prefix_len = pattern.size() - 1;
-  return type.compare(0, prefix_len, pattern, 0, prefix_len) == 0;
-}
-
-void topic_types::add(std::string pattern, topic_factory factory,
-                      topic_type_options options) {
-  auto same = [&](const entry& e) { return e.pattern == pattern; };
-  entries_.erase(std::remove_if(entries_.begin(), entries_.end(), same),
-                 entries_.end());
-  entries_.push_back(
-    entry{std::move(pattern), std::move(factory), std::move(options)});
-}
-
-const topic_types::entry* topic_types::find(const std::string& type) const {
-  const entry* best = nullptr;
-  for (auto& e : entries_) {
-    if (e.pattern == type)
-      return &e;
-    if (matches_type_pattern(e.pattern, type)
-        && (best == nullptr || e.pattern.size() > best->pattern.size()))
-      best = &e;
-  }
-  return best;
-}
-
-std::map<std::string, std::string> topic_types::allowances() const {
-  std::map<std::string, std::string> result;
-  for (auto& e : entries_)
-    if (!e.options.allowance.empty())
-      result.emplace(e.pattern, e.options.allowance);
-  return result;
-}
-
-// -- the directory ------------------------------------------------------------
 
 namespace {
 

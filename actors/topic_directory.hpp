@@ -4,16 +4,27 @@
 //   lookup(topic) -> topic_actor | bad_frame (malformed) | forbidden (no type)
 #pragma once
 
+#include <memory>
 #include <string>
 
+#include <caf/actor_system.hpp>
 #include <caf/typed_actor.hpp>
 
-#include "actors/atoms.hpp"
-#include "actors/topic.hpp"
+#include "interfaces/atoms.hpp"
+#include "interfaces/database.hpp"
+#include "interfaces/topic.hpp"
 
 namespace sockd {
 
 using topic_directory_actor = caf::typed_actor<
   caf::replies_to<lookup_atom, std::string>::with<topic_actor>>;
+
+class topic_types;
+
+/// The directory, spawning topics with the registered types.
+topic_directory_actor
+spawn_topic_directory(caf::actor_system& sys,
+                      std::shared_ptr<const topic_types> types,
+                      database_actor db);
 
 } // namespace sockd

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/messages.hpp"
+#include "interfaces/messages.hpp"
 
 namespace sockd {
 
@@ -45,18 +45,18 @@ public:
 
   /// Whether `msg` may be published at all; a refusal is answered with
   /// `bad_frame` carrying the returned reason. Default: accept.
-  virtual std::string refuse(const relay& msg);
+  virtual std::string refuse(const publication& msg);
 
   /// Who gets a relay. Default: everyone, or target and sender when the
   /// payload names a target.
-  virtual delivery route(const relay& msg);
+  virtual delivery route(const publication& msg);
 
   /// After a member joined and got its subscribe ack: state a late joiner
   /// needs goes here.
   virtual void joined(topic_room& room, const member& who);
 
   /// After a relay was delivered; `frame` is what its recipients got.
-  virtual void published(topic_room& room, const relay& msg,
+  virtual void published(topic_room& room, const publication& msg,
                          const frame_ptr& frame);
 
   /// After a member left (unsubscribe or disconnect) and the others were

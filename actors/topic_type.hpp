@@ -12,10 +12,9 @@
 #include <caf/actor_system.hpp>
 #include <nlohmann/json.hpp>
 
-#include "actors/topic.hpp"
-#include "actors/topic_directory.hpp"
 #include "actors/topic_hooks.hpp"
-#include "db/database.hpp"
+#include "interfaces/database.hpp"
+#include "interfaces/topic.hpp"
 
 namespace sockd {
 
@@ -29,8 +28,10 @@ struct topic_context {
   nlohmann::json settings = nlohmann::json::object(); // the type's options
 };
 
+/// Spawns a topic of the type. It returns what the cluster needs
+/// (interfaces/topic.hpp): any factory works on one node and in a cluster.
 using topic_factory =
-  std::function<topic_actor(caf::actor_system&, topic_context)>;
+  std::function<owner_topic_actor(caf::actor_system&, topic_context)>;
 
 /// What a type brings besides its factory.
 struct topic_type_options {
@@ -50,8 +51,9 @@ public:
   };
 
   /// Registers a type name, or a prefix pattern ending in '*' (`chat/*`).
-  /// Exact names win over patterns; longer patterns win; a later add of the
-  /// same pattern replaces the earlier one.
+  /// Exact names win over patterns; longer patterns win
+  /// (protocol/topic_name.hpp); a later add of the same pattern replaces
+  /// the earlier one.
   void add(std::string pattern, topic_factory factory,
            topic_type_options options = {});
 
@@ -65,22 +67,13 @@ private:
   std::vector<entry> entries_;
 };
 
-/// Whether `type` matches `pattern`: equal, or `pattern` ends in '*' and
-/// the rest of it is a prefix of `type`.
-bool matches_type_pattern(const std::string& pattern, const std::string& type);
-
 /// A topic with the base behaviour plus a type's hooks.
-topic_actor spawn_topic(caf::actor_system& sys, topic_context ctx,
-                        topic_hooks_ptr hooks);
+owner_topic_actor spawn_topic(caf::actor_system& sys, topic_context ctx,
+                              topic_hooks_ptr hooks);
 
 /// The generic relay topic: members, presence, ordered broadcast, targeted
 /// delivery, leave notices, storage, stop when empty.
-topic_actor spawn_relay_topic(caf::actor_system& sys, topic_context ctx);
-
-/// The directory, spawning topics with the registered types.
-topic_directory_actor
-spawn_topic_directory(caf::actor_system& sys,
-                      std::shared_ptr<const topic_types> types,
-                      database_actor db);
+owner_topic_actor spawn_relay_topic(caf::actor_system& sys,
+                                    topic_context ctx);
 
 } // namespace sockd

@@ -23,7 +23,6 @@
 #include "actors/admission.hpp"
 #include "actors/bridge.hpp"
 #include "actors/keepalive.hpp"
-#include "actors/messages.hpp"
 #include "actors/ticket_registry.hpp"
 #include "actors/topic_type.hpp"
 #include "actors/topics/builtin.hpp"
@@ -34,6 +33,7 @@
 #include "config/options.hpp"
 #include "db/database.hpp"
 #include "db/private_postgres.hpp"
+#include "interfaces/messages.hpp"
 #include "net/server.hpp"
 #include "support/log.hpp"
 

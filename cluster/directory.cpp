@@ -5,9 +5,9 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/errors.hpp"
 #include "cluster/placement.hpp"
 #include "cluster/relay.hpp"
+#include "interfaces/errors.hpp"
 #include "protocol/frame.hpp"
 
 namespace sockd::cluster {

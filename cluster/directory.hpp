@@ -18,11 +18,11 @@
 #include <caf/actor_system.hpp>
 #include <caf/typed_actor.hpp>
 
-#include "actors/messages.hpp"
 #include "actors/topic_directory.hpp"
 #include "actors/topic_type.hpp"
-#include "cluster/atoms.hpp"
 #include "cluster/view.hpp"
+#include "interfaces/atoms.hpp"
+#include "interfaces/messages.hpp"
 
 namespace sockd::cluster {
 

@@ -2,8 +2,8 @@
 
 #include <caf/event_based_actor.hpp>
 
-#include "actors/atoms.hpp"
 #include "actors/fanout_stats.hpp"
+#include "interfaces/atoms.hpp"
 #include "support/log.hpp"
 
 namespace sockd::cluster {

@@ -21,11 +21,11 @@
 #include <caf/actor_system.hpp>
 #include <caf/typed_actor.hpp>
 
-#include "actors/atoms.hpp"
 #include "actors/ticket_registry.hpp"
 #include "actors/topic_directory.hpp"
-#include "cluster/atoms.hpp"
 #include "cluster/membership.hpp"
+#include "interfaces/atoms.hpp"
+#include "interfaces/atoms.hpp"
 
 namespace sockd::cluster {
 

@@ -10,10 +10,10 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/errors.hpp"
 #include "auth/random.hpp"
 #include "cluster/gateway.hpp"
 #include "cluster/view.hpp"
+#include "interfaces/errors.hpp"
 #include "support/log.hpp"
 
 namespace sockd::cluster {

@@ -57,12 +57,12 @@
 #include <caf/node_id.hpp>
 #include <caf/typed_actor.hpp>
 
-#include "actors/atoms.hpp"
-#include "actors/messages.hpp"
-#include "cluster/atoms.hpp"
 #include "cluster/tls.hpp"
 #include "cluster/view.hpp"
 #include "db/nodes.hpp"
+#include "interfaces/atoms.hpp"
+#include "interfaces/atoms.hpp"
+#include "interfaces/messages.hpp"
 
 namespace sockd::cluster {
 

@@ -36,8 +36,8 @@
 #include "cluster/membership.hpp"
 #include "cluster/tickets.hpp"
 #include "cluster/tls.hpp"
-#include "db/database.hpp"
 #include "db/nodes.hpp"
+#include "interfaces/database.hpp"
 
 namespace sockd::cluster {
 

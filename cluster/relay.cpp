@@ -11,7 +11,8 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/errors.hpp"
+#include "interfaces/errors.hpp"
+#include "interfaces/refusal.hpp"
 #include "protocol/frame.hpp"
 #include "support/log.hpp"
 
@@ -380,12 +381,12 @@ relay_actor::behavior_type relay_behavior(relay_pointer self,
                leave_atom::value, cid);
       return rp;
     },
-    [=](publish_atom, sockd::relay& msg) -> caf::result<bool> {
+    [=](publish_atom, sockd::publication& msg) -> caf::result<bool> {
       auto rp = self->make_response_promise<bool>();
       to_owner(self, pass_on(rp), publish_atom::value, std::move(msg));
       return rp;
     },
-    [=](post_atom, sockd::relay& msg) {
+    [=](post_atom, sockd::publication& msg) {
       // Asked of the owner like a publish; its answer only matters as a
       // refusal, which goes to the sender's socket (topic.hpp).
       auto sender = msg.sender;
@@ -398,7 +399,7 @@ relay_actor::behavior_type relay_behavior(relay_pointer self,
           if (x || i == st.members.end())
             return;
           i->second.info.out->send(
-            make_frame(protocol::encode_error(protocol::refusal_of(
+            make_frame(protocol::encode_error(refusal_of(
               x.error(), action, st.cfg.topic, std::nullopt))));
         },
         publish_atom::value, std::move(msg));

@@ -30,9 +30,9 @@
 #include <caf/actor_system.hpp>
 #include <caf/typed_actor.hpp>
 
-#include "actors/owner_topic.hpp"
 #include "actors/topic.hpp"
 #include "cluster/directory.hpp"
+#include "interfaces/topic.hpp"
 
 namespace sockd::cluster {
 

@@ -5,7 +5,7 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/errors.hpp"
+#include "interfaces/errors.hpp"
 
 namespace sockd::cluster {
 

@@ -15,8 +15,8 @@
 #include <caf/typed_actor.hpp>
 
 #include "actors/ticket_registry.hpp"
-#include "cluster/atoms.hpp"
 #include "cluster/view.hpp"
+#include "interfaces/atoms.hpp"
 
 namespace sockd::cluster {
 

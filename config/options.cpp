@@ -6,6 +6,7 @@
 // Every option is one row of `specs()`: name, default, meaning and a setter
 // that validates the text and stores it.
 #include "config/options.hpp"
+#include "support/strings.hpp"
 
 #include <algorithm>
 #include <array>
@@ -37,39 +38,6 @@ constexpr int64_t int64_max = std::numeric_limits<int64_t>::max();
 
 // -- text helpers -------------------------------------------------------------
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f'
-         || c == '\v';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back()))
-    s.remove_suffix(1);
-  return s;
-}
-
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-
-std::string lower(std::string_view s) {
-  std::string out{s};
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-std::string upper(std::string_view s) {
-  std::string out{s};
-  for (auto& c : out)
-    if (c >= 'a' && c <= 'z')
-      c = static_cast<char>(c - 'a' + 'A');
-  return out;
-}
-
 std::string quote(std::string_view value) {
   std::string out = "'";
   if (value.size() > max_quoted_value) {
@@ -94,7 +62,7 @@ std::optional<int64_t> parse_int(std::string_view text) {
 }
 
 std::optional<bool> parse_bool(std::string_view text) {
-  auto s = lower(trim(text));
+  auto s = ascii_lower(trim(text));
   if (s == "true" || s == "1" || s == "yes" || s == "on")
     return true;
   if (s == "false" || s == "0" || s == "no" || s == "off")
@@ -132,7 +100,7 @@ std::string split_host_port(std::string_view text, host_port& out,
   if (host.empty())
     return q + " has no host";
   if (std::any_of(host.begin(), host.end(), [](char c) {
-        return is_space(c) || c == '[' || c == ']' || c == '/';
+        return is_ascii_space(c) || c == '[' || c == ']' || c == '/';
       }))
     return q + " has a bad host";
   if (!all_digits(port) || port.size() > 5)
@@ -515,7 +483,7 @@ void parse_env(const char* const* envp, raw_map& out) {
   if (envp == nullptr)
     return;
   for (auto& s : specs()) {
-    auto key = "SOCKD_" + upper(s.name) + "=";
+    auto key = "SOCKD_" + ascii_upper(s.name) + "=";
     for (auto e = envp; *e != nullptr; ++e) {
       std::string_view entry{*e};
       if (starts_with(entry, key) && entry.size() > key.size())
@@ -592,7 +560,7 @@ std::string apply_allowance(options& o, const std::string& name,
                             const raw_value& raw) {
   auto type = name.substr(allowance_prefix.size());
   auto bad_type = [](char c) {
-    return c == ':' || is_space(c) || static_cast<unsigned char>(c) < 0x20;
+    return c == ':' || is_ascii_space(c) || static_cast<unsigned char>(c) < 0x20;
   };
   if (type.empty())
     return name + ": the topic type is empty (" + raw.source + ")";

@@ -1,13 +1,12 @@
 #include "db/allowances.hpp"
 
-#include "actors/topic_type.hpp"
-
 #include <stdexcept>
 
 #include <pqxx/nontransaction>
 
 #include "db/log.hpp"
 #include "db/queries.hpp"
+#include "protocol/topic_name.hpp"
 
 namespace sockd {
 
@@ -131,20 +130,10 @@ void allowance_table::prepare(pqxx::connection& conn,
 
 allowance_table::entry
 allowance_table::lookup(const std::string& type) const {
-  // An exact type wins, then the longest prefix pattern (`poll/*`), then
-  // "*": the same matching as topic types (actors/topic_type.hpp).
-  auto i = by_type_.find(type);
-  if (i != by_type_.end())
-    return i->second;
-  const entry* best = nullptr;
-  size_t best_len = 0;
-  for (auto& kvp : by_type_) {
-    if (kvp.first.size() > best_len && matches_type_pattern(kvp.first, type)) {
-      best = &kvp.second;
-      best_len = kvp.first.size();
-    }
-  }
-  return best ? *best : entry{verdict::deny, {}};
+  auto i = protocol::find_type_pattern(
+    by_type_.begin(), by_type_.end(), type,
+    [](const auto& kvp) -> const std::string& { return kvp.first; });
+  return i != by_type_.end() ? i->second : entry{verdict::deny, {}};
 }
 
 bool evaluate_allowance(pqxx::connection& conn, const std::string& statement,

@@ -5,8 +5,8 @@
 
 #include <caf/mailbox_element.hpp>
 
-#include "actors/atoms.hpp"
-#include "actors/messages.hpp"
+#include "interfaces/atoms.hpp"
+#include "interfaces/messages.hpp"
 
 namespace sockd::db {
 

@@ -4,8 +4,8 @@
 
 #include <pqxx/except>
 
-#include "actors/errors.hpp"
 #include "db/log.hpp"
+#include "interfaces/errors.hpp"
 
 namespace sockd::db {
 

@@ -9,10 +9,10 @@
 #include <pqxx/result>
 #include <pqxx/transaction>
 
-#include "actors/atoms.hpp"
 #include "db/conninfo.hpp"
 #include "db/log.hpp"
 #include "db/queries.hpp"
+#include "interfaces/atoms.hpp"
 
 namespace sockd {
 

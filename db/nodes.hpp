@@ -18,12 +18,11 @@
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
-#include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
 
-namespace sockd {
+#include "interfaces/atoms.hpp"
 
-using nodes_atom = caf::atom_constant<caf::atom("nodes")>;
+namespace sockd {
 
 /// A live node as the table has it.
 struct node_row {

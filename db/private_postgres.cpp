@@ -21,6 +21,7 @@
 
 #include "db/log.hpp"
 #include "db/subprocess.hpp"
+#include "support/strings.hpp"
 
 namespace sockd {
 
@@ -39,13 +40,6 @@ bool is_executable(const std::string& path) {
 bool exists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
-}
-
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r'
-                        || s.back() == ' '))
-    s.pop_back();
-  return s;
 }
 
 // Quotes for /bin/sh: pg_ctl hands its -o string to a shell.
@@ -87,7 +81,7 @@ std::string describe(const db::process_result& r, const std::string& what) {
   if (!r.ran)
     return what + ": " + r.error;
   return what + " exited with " + std::to_string(r.exit_code) + ": "
-         + trim(r.output);
+         + std::string{trim(r.output)};
 }
 
 } // namespace
@@ -139,7 +133,7 @@ std::string private_postgres::stop() {
 std::string private_postgres::find_bindir() {
   auto r = db::run_process({"pg_config", "--bindir"}, {}, seconds{10});
   if (r.ran && r.exit_code == 0) {
-    auto dir = trim(r.output);
+    auto dir = std::string{trim(r.output)};
     if (is_executable(dir + "/pg_ctl") && is_executable(dir + "/initdb")) {
       bindir_ = dir;
       return {};
@@ -199,7 +193,7 @@ std::string private_postgres::lock_data_dir() {
     if (why != EWOULDBLOCK)
       return "cannot lock " + path + ": " + std::strerror(why);
     return "data_dir " + data_dir_ + " is in use by another running sockd"
-           + (n > 0 ? " (pid " + trim(std::string{buf, size_t(n)}) + ")"
+           + (n > 0 ? " (pid " + std::string{trim(std::string_view{buf, size_t(n)})} + ")"
                     : std::string{})
            + "; each sockd needs a data_dir of its own";
   }
@@ -312,7 +306,7 @@ std::string private_postgres::log_tail() const {
   constexpr size_t keep = 2048;
   if (text.size() > keep)
     text.erase(0, text.size() - keep);
-  return trim(text);
+  return std::string{trim(text)};
 }
 
 } // namespace sockd

@@ -11,7 +11,7 @@
 
 #include <pqxx/connection>
 
-#include "actors/messages.hpp"
+#include "interfaces/messages.hpp"
 
 namespace sockd::db {
 

@@ -16,7 +16,6 @@
 #include <pqxx/except>
 #include <pqxx/nontransaction>
 
-#include "actors/errors.hpp"
 #include "auth/random.hpp"
 #include "db/failure.hpp"
 #include "db/log.hpp"
@@ -24,6 +23,7 @@
 #include "db/queries.hpp"
 #include "db/sock_connections.hpp"
 #include "db/topic_messages.hpp"
+#include "interfaces/errors.hpp"
 
 namespace sockd::db {
 
@@ -50,7 +50,7 @@ struct worker_state {
   std::unique_ptr<session> db;
   std::vector<stored_message> batch;
   std::vector<caf::typed_response_promise<int64_t>> promises;
-  bool flush_sent = false;
+  bool commit_due = false;
   pending_rows pending{max_pending_rows};
   bool retry_armed = false;
   static inline const char* name = "sockd.db.worker";
@@ -175,7 +175,7 @@ void store_each(session& db, const std::vector<stored_message>& msgs,
 }
 
 // Writes the queued stores in one transaction and answers each promise.
-void flush(self_ptr self) {
+void commit_batch(self_ptr self) {
   auto& st = self->state;
   if (st.batch.empty())
     return;
@@ -218,10 +218,10 @@ caf::result<int64_t> store(self_ptr self, const stored_message& msg) {
   st.batch.push_back(msg);
   st.promises.push_back(promise);
   if (st.batch.size() >= max_batch) {
-    flush(self);
-  } else if (!st.flush_sent) {
-    st.flush_sent = true;
-    self->send(self, flush_atom::value);
+    commit_batch(self);
+  } else if (!st.commit_due) {
+    st.commit_due = true;
+    self->send(self, commit_batch_atom::value);
   }
   return promise;
 }
@@ -350,7 +350,7 @@ caf::result<bool> allow(self_ptr self, const std::string& type,
 caf::result<bool> ping(self_ptr self) {
   // Answering after the queued stores are written lets a caller wait for
   // them (main does on shutdown).
-  flush(self);
+  commit_batch(self);
   auto& db = *self->state.db;
   auto* conn = db.get();
   if (conn == nullptr)
@@ -372,7 +372,7 @@ caf::result<frame_list, bool> history(self_ptr self, const std::string& topic,
                                       self->state.db->config().max_history_rows);
   if (!too_deep.empty())
     return make_error(errc::bad_frame, too_deep);
-  flush(self);
+  commit_batch(self);
   auto& db = *self->state.db;
   auto* conn = db.get();
   if (conn == nullptr)
@@ -387,7 +387,7 @@ caf::result<frame_list, bool> history(self_ptr self, const std::string& topic,
 
 caf::result<writer_list> writers(self_ptr self, const std::string& topic,
                                  const string_list& online) {
-  flush(self);
+  commit_batch(self);
   auto& db = *self->state.db;
   auto* conn = db.get();
   if (conn == nullptr)
@@ -408,7 +408,7 @@ worker(self_ptr self, std::shared_ptr<const database_config> cfg,
                                              std::move(shared), index);
   // On shutdown, write what is queued before leaving.
   self->set_exit_handler([self](caf::exit_msg& msg) {
-    flush(self);
+    commit_batch(self);
     drain(self);
     self->quit(msg.reason);
   });
@@ -434,9 +434,9 @@ worker(self_ptr self, std::shared_ptr<const database_config> cfg,
       self->state.retry_armed = false;
       drain(self);
     },
-    [self](flush_atom) {
-      self->state.flush_sent = false;
-      flush(self);
+    [self](commit_batch_atom) {
+      self->state.commit_due = false;
+      commit_batch(self);
     },
   };
 }

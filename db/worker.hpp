@@ -1,11 +1,13 @@
 // A database worker: a detached actor owning one connection (db/session),
 // so blocking SQL never stalls CAF's scheduler. It speaks database_actor
-// plus an internal flush message:
+// plus an internal commit_batch message:
 //
-//   store    queue (message, promise); the first queued store sends flush
-//            to self, so every store already in the mailbox joins the batch
-//   flush    write the batch in one transaction, then deliver each seq
-//   history, writers, ping  flush first, so a reader sees every store
+//   store    queue (message, promise); the first queued store sends
+//            commit_batch to self, so every store already in the mailbox
+//            joins the batch
+//   commit_batch  write the batch in one transaction, then deliver each seq
+//   history, writers, ping  commit the batch first, so a reader sees every
+//            store
 //            received before its request (and a ping answers after them)
 //   opened, closed    write sock_connections; while the database is down,
 //            keep the writes in a bounded queue and retry every second
@@ -17,13 +19,13 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
-#include "actors/atoms.hpp"
 #include "db/database.hpp"
 #include "db/session.hpp"
+#include "interfaces/atoms.hpp"
 
 namespace sockd::db {
 
-using worker_actor = database_actor::extend<caf::reacts_to<flush_atom>>;
+using worker_actor = database_actor::extend<caf::reacts_to<commit_batch_atom>>;
 
 /// Spawns worker `index` of a pool of `pool_size`.
 caf::actor spawn_worker(caf::actor_system& sys,

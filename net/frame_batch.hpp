@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/outbound.hpp"
+#include "interfaces/outbound.hpp"
 #include "net/ws_frame.hpp"
 
 namespace sockd::net {

@@ -4,11 +4,12 @@
 #include <chrono>
 
 #include "actors/bridge.hpp"
-#include "actors/errors.hpp"
 #include "auth/jwt.hpp"
+#include "interfaces/errors.hpp"
 #include "net/query_string.hpp"
 #include "net/server_state.hpp"
 #include "net/static_files.hpp"
+#include "support/strings.hpp"
 
 namespace sockd::net {
 
@@ -27,14 +28,6 @@ bool iequals(std::string_view a, std::string_view b) {
         != std::tolower(static_cast<unsigned char>(b[i])))
       return false;
   return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
 }
 
 response method_not_allowed(const reply_info& info, std::string_view allow) {

@@ -18,7 +18,7 @@
 #include "actors/topic_directory.hpp"
 #include "auth/jwt.hpp"
 #include "config/options.hpp"
-#include "db/database.hpp"
+#include "interfaces/database.hpp"
 
 namespace sockd {
 

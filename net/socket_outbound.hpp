@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "actors/outbound.hpp"
+#include "interfaces/outbound.hpp"
 
 namespace sockd::net {
 

@@ -3,7 +3,7 @@
 #include <chrono>
 
 #include "actors/bridge.hpp"
-#include "actors/errors.hpp"
+#include "interfaces/errors.hpp"
 #include "net/query_string.hpp"
 #include "net/server_state.hpp"
 #include "support/log.hpp"

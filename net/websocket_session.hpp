@@ -35,7 +35,7 @@
 #include <vector>
 
 #include "actors/connection.hpp"
-#include "actors/outbound.hpp"
+#include "interfaces/outbound.hpp"
 #include "net/beast.hpp"
 #include "net/frame_batch.hpp"
 #include "net/outbox.hpp"

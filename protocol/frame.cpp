@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/json_scan.hpp"
+#include "support/strings.hpp"
 
 namespace sockd::protocol {
 
@@ -22,13 +23,6 @@ constexpr int64_t max_page = 1000000;
 // A string literal decoding to at most 64 bytes has at most 6 bytes of
 // text per byte (`\u0041`) and its quotes.
 constexpr size_t max_id_literal = 2 + 6 * max_id_length;
-
-std::string upper(std::string_view s) {
-  std::string result{s};
-  std::transform(result.begin(), result.end(), result.begin(),
-                 [](unsigned char c) { return std::toupper(c); });
-  return result;
-}
 
 bool is_string(std::string_view raw) {
   return !raw.empty() && raw.front() == '"';
@@ -71,7 +65,7 @@ std::optional<control> classify(std::string_view raw) {
     }
   }
   if (is_string(raw)) {
-    auto name = upper(scan::unquote(raw));
+    auto name = ascii_upper(scan::unquote(raw));
     if (name.empty())
       return std::nullopt;
     if (name == "SUBSCRIBE")
@@ -218,16 +212,6 @@ std::string too_long_message(const limits& lim) {
 }
 
 } // namespace
-
-std::optional<std::pair<std::string, std::string>>
-split_topic(std::string_view topic) {
-  auto colon = topic.find(':');
-  if (colon == std::string_view::npos || colon == 0
-      || colon + 1 == topic.size())
-    return std::nullopt;
-  return std::make_pair(std::string{topic.substr(0, colon)},
-                        std::string{topic.substr(colon + 1)});
-}
 
 parse_result parse(std::string_view text, const limits& lim) {
   frame_fields f;
@@ -504,16 +488,6 @@ std::string encode_replay(std::string_view stored) {
   b.out += b.out.empty() ? '{' : ',';
   b.out += "\"historical\":true}";
   return std::move(b.out);
-}
-
-refusal refusal_of(const caf::error& err, std::string request,
-                   std::string topic, std::optional<std::string> id) {
-  auto code = to_errc(err);
-  auto message = message_of(err);
-  if (message.empty())
-    message = to_string(code);
-  return refusal{code, std::move(message), std::move(request),
-                 std::move(topic), std::move(id)};
 }
 
 std::string encode_error(const refusal& r) {

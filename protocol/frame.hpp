@@ -11,8 +11,9 @@
 #include <string_view>
 #include <variant>
 
-#include "actors/errors.hpp"
+#include "protocol/errc.hpp"
 #include "protocol/limits.hpp"
+#include "protocol/topic_name.hpp"
 
 namespace sockd::protocol {
 
@@ -85,10 +86,6 @@ glimpse glance(std::string_view text);
 /// frame's `id` when that is a valid one (PROTOCOL.md 8.20).
 refusal rate_limited(const glimpse& g, const limits& lim);
 
-/// Splits `<type>:<handle>`; nullopt when there is no ':' or a part is empty.
-std::optional<std::pair<std::string, std::string>>
-split_topic(std::string_view topic);
-
 // -- encoding -----------------------------------------------------------------
 
 /// The broadcast frame of a relay (section 8 point 9).
@@ -106,11 +103,6 @@ std::string encode_replay(std::string_view stored);
 
 std::string encode_error(const refusal& r);
 
-/// The refusal answering a client frame (`request`: its action as JSON
-/// text) with an actor's error: its sockd code, its message or else the
-/// code's name.
-refusal refusal_of(const caf::error& err, std::string request,
-                   std::string topic, std::optional<std::string> id);
 std::string encode_ack(std::string_view topic, std::string_view id);
 
 /// `{"action":N,"topic":T}`: subscribe/unsubscribe acks, HAS_MORE_MESSAGES.

@@ -12,7 +12,7 @@ constexpr const char* rtc = "13";
 
 class call_hooks : public topic_hooks {
 public:
-  delivery route(const relay& msg) override {
+  delivery route(const publication& msg) override {
     if (!msg.target.empty() && (msg.action == rtc || msg.action == start_stream))
       return delivery::target_only;
     return topic_hooks::route(msg);
@@ -24,7 +24,7 @@ public:
         room.send_to(who.cid, kvp.second);
   }
 
-  void published(topic_room&, const relay& msg, const frame_ptr& frame)
+  void published(topic_room&, const publication& msg, const frame_ptr& frame)
     override {
     if (msg.action == start_stream && msg.target.empty())
       streaming_[msg.sender] = frame;
@@ -43,7 +43,7 @@ private:
 
 } // namespace
 
-topic_actor spawn_call_topic(caf::actor_system& sys, topic_context ctx) {
+owner_topic_actor spawn_call_topic(caf::actor_system& sys, topic_context ctx) {
   return spawn_topic(sys, std::move(ctx), std::make_shared<call_hooks>());
 }
 

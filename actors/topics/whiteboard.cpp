@@ -43,7 +43,7 @@ public:
       room.send_backlog_to(who.cid, std::move(frames));
   }
 
-  void published(topic_room&, const relay& msg, const frame_ptr& frame)
+  void published(topic_room&, const publication& msg, const frame_ptr& frame)
     override {
     if (!msg.target.empty())
       return; // meant for one member, not part of the shared board
@@ -73,7 +73,7 @@ private:
 
 } // namespace
 
-topic_actor spawn_whiteboard_topic(caf::actor_system& sys, topic_context ctx) {
+owner_topic_actor spawn_whiteboard_topic(caf::actor_system& sys, topic_context ctx) {
   size_t max_bytes = 1024 * 1024;
   if (auto i = ctx.settings.find("max_board_bytes");
       i != ctx.settings.end() && i->is_number_unsigned())

@@ -13,6 +13,6 @@
 
 namespace sockd {
 
-topic_actor spawn_whiteboard_topic(caf::actor_system& sys, topic_context ctx);
+owner_topic_actor spawn_whiteboard_topic(caf::actor_system& sys, topic_context ctx);
 
 } // namespace sockd

@@ -4,7 +4,7 @@
 
 #include "tests/unit/fixtures.hpp"
 
-#include "actors/errors.hpp"
+#include "interfaces/errors.hpp"
 
 using namespace sockd;
 using sockd::test::field;

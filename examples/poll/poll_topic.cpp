@@ -15,7 +15,7 @@ using namespace sockd;
 
 class poll_hooks : public topic_hooks {
 public:
-  std::string refuse(const relay& msg) override {
+  std::string refuse(const publication& msg) override {
     if (msg.action != R"("vote")")
       return {};
     auto payload = json::parse(msg.payload, nullptr, false);
@@ -25,12 +25,12 @@ public:
     return {};
   }
 
-  delivery route(const relay& msg) override {
+  delivery route(const publication& msg) override {
     return msg.action == R"("vote")" ? delivery::drop
                                      : topic_hooks::route(msg);
   }
 
-  void published(topic_room& room, const relay& msg, const frame_ptr&)
+  void published(topic_room& room, const publication& msg, const frame_ptr&)
     override {
     if (msg.action != R"("vote")")
       return;
@@ -59,7 +59,7 @@ private:
 
 } // namespace
 
-topic_actor spawn_poll_topic(caf::actor_system& sys, topic_context ctx) {
+owner_topic_actor spawn_poll_topic(caf::actor_system& sys, topic_context ctx) {
   return spawn_topic(sys, std::move(ctx), std::make_shared<poll_hooks>());
 }
 

@@ -13,7 +13,7 @@
 
 namespace poll_example {
 
-sockd::topic_actor spawn_poll_topic(caf::actor_system& sys,
+sockd::owner_topic_actor spawn_poll_topic(caf::actor_system& sys,
                                     sockd::topic_context ctx);
 
 } // namespace poll_example

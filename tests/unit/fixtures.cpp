@@ -1,6 +1,6 @@
 #include "tests/unit/fixtures.hpp"
 
-#include "actors/errors.hpp"
+#include "interfaces/errors.hpp"
 
 namespace sockd::test {
 

@@ -11,10 +11,10 @@
 #include <caf/test/dsl.hpp>
 #include <nlohmann/json.hpp>
 
-#include "actors/messages.hpp"
-#include "actors/outbound.hpp"
 #include "actors/topic_type.hpp"
 #include "db/database.hpp"
+#include "interfaces/messages.hpp"
+#include "interfaces/outbound.hpp"
 
 namespace sockd::test {
 
@@ -142,7 +142,7 @@ caf::expected<T> ask(Fixture& fx, const Handle& dest, Ts&&... xs) {
 namespace sockd::test {
 
 /// A topic of the type `Factory` spawns, with clients that join it.
-template <topic_actor (*Factory)(caf::actor_system&, topic_context)>
+template <owner_topic_actor (*Factory)(caf::actor_system&, topic_context)>
 struct topic_fixture : fixture {
   const std::string name = "chat:lobby";
   topic_actor topic;
@@ -176,7 +176,7 @@ struct topic_fixture : fixture {
   caf::expected<bool> publish(const std::string& cid, std::string payload,
                               std::string target = {}, bool store = false,
                               std::string action = "12") {
-    relay msg{std::move(action), std::move(payload), std::move(target), store,
+    publication msg{std::move(action), std::move(payload), std::move(target), store,
               cid, clients[cid].info.sub};
     return ask<bool>(*this, topic, publish_atom::value, std::move(msg));
   }

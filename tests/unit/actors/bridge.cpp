@@ -5,7 +5,7 @@
 #include "tests/unit/fixtures.hpp"
 
 #include "actors/admission.hpp"
-#include "actors/errors.hpp"
+#include "interfaces/errors.hpp"
 
 using namespace sockd;
 using namespace std::string_literals;

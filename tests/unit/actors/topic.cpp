@@ -1,10 +1,11 @@
 #define CAF_SUITE actors.topic
 
+#include "actors/topic.hpp"
 #include "actors/topic_type.hpp"
 
 #include "tests/unit/fixtures.hpp"
 
-#include "actors/errors.hpp"
+#include "interfaces/errors.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -83,7 +84,7 @@ CAF_TEST(every member sees the same order) {
   for (auto cid : {"a", "b", "c"})
     frames(cid);
   for (int i = 0; i < 50; ++i) {
-    relay msg{"12", std::to_string(i), {}, false, i % 2 ? "a" : "b",
+    publication msg{"12", std::to_string(i), {}, false, i % 2 ? "a" : "b",
               i % 2 ? "alice" : "bob"};
     self->send(topic, publish_atom::value, std::move(msg));
   }
@@ -102,7 +103,7 @@ CAF_TEST(a post reaches every member and answers nobody) {
   frames("a");
   frames("b");
   self->send(topic, post_atom::value,
-             relay{"12", R"({"m":1})", {}, false, "a", "alice"});
+             publication{"12", R"({"m":1})", {}, false, "a", "alice"});
   settle();
   auto got_b = frames("b");
   CAF_REQUIRE_EQUAL(got_b.size(), 1u);
@@ -121,7 +122,7 @@ CAF_TEST(a refused post is told to the socket of its sender only) {
   frames("a");
   frames("b");
   self->send(topic, post_atom::value,
-             relay{"\"normal-message\"", "{}", "ghost", false, "a", "alice"});
+             publication{"\"normal-message\"", "{}", "ghost", false, "a", "alice"});
   settle();
   auto got_a = frames("a");
   CAF_REQUIRE_EQUAL(got_a.size(), 1u);
@@ -138,8 +139,8 @@ CAF_TEST(a post behind an uncommitted store keeps its place) {
   frames("a");
   frames("b");
   self->send(topic, publish_atom::value,
-             relay{"12", "1", {}, true, "a", "alice"});
-  self->send(topic, post_atom::value, relay{"12", "2", {}, false, "a", "alice"});
+             publication{"12", "1", {}, true, "a", "alice"});
+  self->send(topic, post_atom::value, publication{"12", "2", {}, false, "a", "alice"});
   settle();
   auto got = frames("b");
   CAF_REQUIRE_EQUAL(got.size(), 2u);
@@ -156,7 +157,7 @@ CAF_TEST(a burst of broadcasts starts one write per socket) {
   auto flushes_before = clients["b"].out->flushes;
   for (int i = 0; i < 20; ++i)
     self->send(topic, publish_atom::value,
-               relay{"12", std::to_string(i), {}, false, "a", "alice"});
+               publication{"12", std::to_string(i), {}, false, "a", "alice"});
   settle();
   // All 20 were queued before the topic's own flush message came up.
   CAF_CHECK_EQUAL(clients["b"].out->flushes, flushes_before + 1);
@@ -173,7 +174,7 @@ CAF_TEST(a topic that stops with writes queued still starts them) {
   // The publish queues to both sockets; both leave before the topic's
   // flush message comes up, so the topic stops first.
   self->send(topic, publish_atom::value,
-             relay{"12", "1", {}, false, "a", "alice"});
+             publication{"12", "1", {}, false, "a", "alice"});
   self->send(topic, leave_atom::value, std::string{"a"});
   self->send(topic, leave_atom::value, std::string{"b"});
   settle();
@@ -253,8 +254,8 @@ CAF_TEST(stored relays wait for their commit and keep their order) {
   join("b", "bob");
   frames("a");
   frames("b");
-  relay first{"12", "1", {}, true, "a", "alice"};
-  relay second{"12", "2", {}, false, "a", "alice"};
+  publication first{"12", "1", {}, true, "a", "alice"};
+  publication second{"12", "2", {}, false, "a", "alice"};
   self->send(topic, publish_atom::value, first);
   self->send(topic, publish_atom::value, second);
   settle();

@@ -284,7 +284,7 @@ struct cluster_fixture : test_network_fixture_base<planet> {
     auto t = lookup(c.node, topic);
     if (!t)
       return t.error();
-    relay msg{std::move(action), std::move(payload), std::move(target), false,
+    publication msg{std::move(action), std::move(payload), std::move(target), false,
               cid, c.info.sub};
     return ask<bool>(c.node, *t, publish_atom::value, std::move(msg));
   }

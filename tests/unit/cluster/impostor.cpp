@@ -9,7 +9,7 @@
 
 #include "tests/unit/cluster/fixture.hpp"
 
-#include "actors/errors.hpp"
+#include "interfaces/errors.hpp"
 #include "tests/unit/cluster/certs.hpp"
 
 using namespace sockd;

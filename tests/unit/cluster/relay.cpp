@@ -2,8 +2,8 @@
 
 #include "tests/unit/cluster/fixture.hpp"
 
-#include "actors/errors.hpp"
 #include "actors/fanout_stats.hpp"
+#include "interfaces/errors.hpp"
 
 using namespace sockd;
 using sockd::test::field;

@@ -2,7 +2,7 @@
 
 #include "tests/unit/cluster/fixture.hpp"
 
-#include "actors/errors.hpp"
+#include "interfaces/errors.hpp"
 
 using namespace sockd;
 

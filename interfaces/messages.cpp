@@ -1,12 +1,11 @@
-#include "actors/messages.hpp"
+#include "interfaces/messages.hpp"
 
-#include "actors/errors.hpp"
-#include "actors/owner_topic.hpp"
+#include "interfaces/errors.hpp"
 
 namespace sockd {
 
 void register_message_types(caf::actor_system_config& cfg) {
-  cfg.add_message_type<relay>("sockd.relay");
+  cfg.add_message_type<publication>("sockd.publication");
   cfg.add_message_type<stored_message>("sockd.stored_message");
   cfg.add_message_type<writer>("sockd.writer");
   cfg.add_message_type<writer_list>("sockd.writer_list");

@@ -12,7 +12,7 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/meta/type_name.hpp>
 
-#include "actors/outbound.hpp"
+#include "interfaces/outbound.hpp"
 
 namespace sockd {
 
@@ -25,8 +25,9 @@ struct member {
   outbound_ptr out;
 };
 
-/// A client's frame for a topic, as the connection actor checked it.
-struct relay {
+/// A client's message for a topic's members, as the connection actor
+/// checked it (a relay frame of docs/protocol.md).
+struct publication {
   std::string action;   // the action as JSON text: `12` or `"normal-message"`
   std::string payload;  // the payload as JSON text; empty when absent
   std::string target;   // the payload's string `target`; empty when none
@@ -37,8 +38,8 @@ struct relay {
 };
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, relay& x) {
-  return f(caf::meta::type_name("sockd.relay"), x.action, x.payload, x.target,
+typename Inspector::result_type inspect(Inspector& f, publication& x) {
+  return f(caf::meta::type_name("sockd.publication"), x.action, x.payload, x.target,
            x.store, x.sender, x.sub, x.id);
 }
 
@@ -77,6 +78,22 @@ typename Inspector::result_type inspect(Inspector& f, writer& x) {
 }
 
 using writer_list = std::vector<writer>;
+
+/// A member as it crosses nodes: no socket handle, the relay that sent it
+/// holds that. `node` is the relay's node name.
+struct remote_member {
+  std::string cid;
+  std::string sub;
+  std::string node;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, remote_member& x) {
+  return f(caf::meta::type_name("sockd.remote_member"), x.cid, x.sub,
+           x.node);
+}
+
+using remote_member_list = std::vector<remote_member>;
 using frame_list = std::vector<std::string>;
 using string_list = std::vector<std::string>;
 

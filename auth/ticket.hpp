@@ -1,4 +1,5 @@
-// The text of a ticket (PROTOCOL.md section 1): `<authCode>:<connectionId>`,
+// The text of a ticket (docs/protocol.md, "Tickets and upgrade"):
+// `<authCode>:<connectionId>`,
 // two random UUIDs in canonical lower-case form, as the ticket registry
 // issues them. Pure code: what a client sends in `/sock?ticket=` is split
 // here before any lookup.

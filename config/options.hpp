@@ -1,4 +1,4 @@
-// Every option of PROTOCOL.md section 7, parsed from a config file, the
+// Every option of docs/configuration.md, parsed from a config file, the
 // environment (SOCKD_<NAME>) and the command line (--name=value), the command
 // line winning, then the environment, then the file.
 #pragma once

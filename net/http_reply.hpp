@@ -1,6 +1,6 @@
-// Building HTTP answers: JSON bodies, the error shape of PROTOCOL.md
-// (`{"error":{"code":..,"message":..}}`) and the CORS headers of section 8,
-// points 3 and 28.
+// Building HTTP answers: JSON bodies, the error shape
+// (`{"error":{"code":..,"message":..}}`) and the CORS headers of
+// docs/protocol.md, "Tickets and upgrade".
 #pragma once
 
 #include <functional>

@@ -1,5 +1,5 @@
-// The checks before a /sock upgrade completes (PROTOCOL.md section 2 and
-// section 8, points 4, 5 and 27), in this order:
+// The checks before a /sock upgrade completes (docs/protocol.md, "Tickets
+// and upgrade"), in this order:
 //
 //   Origin listed?        no  -> 403 origin_not_allowed (ticket untouched)
 //   redeem(ticket)        err -> 401 unauthorized

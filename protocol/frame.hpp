@@ -1,4 +1,4 @@
-// Frames of PROTOCOL.md sections 3 and 5: parsing what a client sends and
+// Frames (docs/protocol.md, "Frames"): parsing what a client sends and
 // encoding what the server sends. Pure code (std, protocol/json_scan.hpp),
 // so every protocol decision is testable without sockets or actors. A
 // frame is checked without a DOM and its payload kept as the client's own
@@ -83,7 +83,7 @@ struct glimpse {
 glimpse glance(std::string_view text);
 
 /// The `rate_limited` refusal of a frame dropped unparsed; it carries the
-/// frame's `id` when that is a valid one (PROTOCOL.md 8.20).
+/// frame's `id` when that is a valid one (docs/protocol.md, "Keepalive, limits, close codes").
 refusal rate_limited(const glimpse& g, const limits& lim);
 
 // -- encoding -----------------------------------------------------------------

@@ -65,11 +65,10 @@ void topic_state::send_to_all(frame_ptr frame) {
 
 const joined_member& topic_state::add(member who, caf::actor relay,
                                       std::string node) {
-  auto conn = who.conn;
   auto result = membership.add(std::move(who), std::move(relay),
                                std::move(node));
   if (result.watch)
-    self->monitor(conn);
+    self->monitor(result.entry.info.conn);
   return result.entry;
 }
 

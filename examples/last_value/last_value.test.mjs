@@ -1,9 +1,9 @@
 // The from-scratch topic type (examples/last_value) over real sockets: three
 // sockd_last_value processes in a cluster on loopback (plain BASP, which
 // sockd allows there) against one PostgreSQL. Clients on different nodes
-// exchange messages through `last/` topics; the owner of each topic is one
-// of the three, so at least two of every three clients talk to it through
-// their node's relay.
+// exchange messages through `last/` topics. Every client talks to the
+// topic's owner through its own node's relay; with clients on all three
+// nodes, at least two of them reach the owner over the network.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
 

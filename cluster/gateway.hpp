@@ -25,7 +25,6 @@
 #include "actors/topic_directory.hpp"
 #include "cluster/membership.hpp"
 #include "interfaces/atoms.hpp"
-#include "interfaces/atoms.hpp"
 
 namespace sockd::cluster {
 

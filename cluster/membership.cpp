@@ -1,7 +1,6 @@
 #include "cluster/membership.hpp"
 
 #include <algorithm>
-#include <deque>
 #include <map>
 #include <set>
 
@@ -18,58 +17,10 @@
 
 namespace sockd::cluster {
 
-bool split_address(const std::string& address, std::string& host,
-                   uint16_t& port) {
-  auto colon = address.rfind(':');
-  if (colon == std::string::npos || colon == 0
-      || colon + 1 == address.size())
-    return false;
-  host = address.substr(0, colon);
-  if (host.front() == '[') {
-    if (host.size() < 3 || host.back() != ']')
-      return false;
-    host = host.substr(1, host.size() - 2);
-  }
-  auto digits = address.substr(colon + 1);
-  if (digits.size() > 5
-      || !std::all_of(digits.begin(), digits.end(),
-                      [](char c) { return c >= '0' && c <= '9'; }))
-    return false;
-  auto value = std::stoul(digits);
-  if (value == 0 || value > 65535)
-    return false;
-  port = static_cast<uint16_t>(value);
-  return true;
-}
-
-namespace {
-
-// A gateway as both sides of a connection name it: node id and actor id.
-std::string gateway_id(const caf::actor& gw) {
-  return caf::to_string(gw.node()) + "/" + std::to_string(gw.id());
-}
-
-} // namespace
-
-std::string hello_statement(const std::string& nonce, const std::string& name,
-                            const std::string& address,
-                            const caf::actor& gw) {
-  return "sockd cluster hello v1\n" + nonce + "\n" + name + "\n" + address
-         + "\n" + gateway_id(gw);
-}
-
-std::string answer_statement(const std::string& nonce,
-                             const std::string& name, const caf::actor& gw) {
-  return "sockd cluster answer v1\n" + nonce + "\n" + name + "\n"
-         + gateway_id(gw);
-}
-
 namespace {
 
 using time_point = caf::actor_clock::time_point;
 
-// Challenges outstanding at once; the oldest go first.
-constexpr size_t max_nonces = 256;
 // A caller's challenge longer than this is refused.
 constexpr size_t max_nonce_bytes = 64;
 // Refused hellos logged (once per address and name) before forgetting.
@@ -89,7 +40,7 @@ struct membership_state {
   std::set<std::string> connecting;            // addresses
   std::map<std::string, std::string> name_of;  // address -> node name
   std::set<std::string> unreachable_logged;    // addresses
-  std::deque<std::pair<std::string, time_point>> nonces; // challenges issued
+  nonce_book nonces;                           // challenges issued
   std::set<std::string> refusals_logged;       // address + name
   std::vector<std::string> table_addresses;
   std::set<std::string> table_live;
@@ -193,55 +144,9 @@ void add_peer(membership_pointer self, const std::string& name,
   publish_view(self);
 }
 
-// -- proofs of a node's name (TLS clusters) ------------------------------------
-
-credentials prove(membership_pointer self, const std::string& nonce,
-                  const std::string& statement) {
-  credentials result;
-  if (auto& id = self->state.cfg.identity) {
-    result.certificate = id->certificate();
-    result.nonce = nonce;
-    result.signature = id->sign(statement);
-  }
-  return result;
-}
-
-// Empty when `proof` shows that `name` holds a certificate of the cluster
-// CA and signed `statement` (always empty without TLS).
-std::string check_proof(membership_pointer self, const credentials& proof,
-                        const std::string& name,
-                        const std::string& statement) {
-  auto& id = self->state.cfg.identity;
-  if (!id)
-    return {};
-  return id->verify(proof.certificate, name, statement, proof.signature);
-}
-
-std::string issue_nonce(membership_pointer self) {
-  auto& st = self->state;
-  auto now = self->clock().now();
-  auto ttl = 2 * st.cfg.connect_timeout;
-  while (!st.nonces.empty()
-         && (st.nonces.size() >= max_nonces
-             || now - st.nonces.front().second > ttl))
-    st.nonces.pop_front();
-  auto nonce = random_hex(16);
-  st.nonces.emplace_back(nonce, now);
-  return nonce;
-}
-
-// True once for a nonce this node issued less than 2 connect timeouts ago.
-bool consume_nonce(membership_pointer self, const std::string& nonce) {
-  auto& st = self->state;
-  auto now = self->clock().now();
-  for (auto i = st.nonces.begin(); i != st.nonces.end(); ++i) {
-    if (i->first != nonce)
-      continue;
-    auto fresh = now - i->second <= 2 * st.cfg.connect_timeout;
-    st.nonces.erase(i);
-    return fresh;
-  }
-  return false;
+// A challenge answers one hello within two connect timeouts of its issue.
+caf::timespan nonce_ttl(membership_pointer self) {
+  return 2 * self->state.cfg.connect_timeout;
 }
 
 void log_refusal(membership_pointer self, const std::string& address,
@@ -269,7 +174,7 @@ void introduce(membership_pointer self, const std::string& address,
                const caf::actor& gw, const std::string& nonce) {
   auto& st = self->state;
   auto mine = random_hex(16);
-  auto proof = prove(self, nonce,
+  auto proof = prove(self->state.cfg.identity, nonce,
                      hello_statement(nonce, st.cfg.name, st.address,
                                      st.gateway));
   self
@@ -281,7 +186,7 @@ void introduce(membership_pointer self, const std::string& address,
         if (self->state.cfg.identity && answer.nonce != mine)
           why = "its answer is not for this node's challenge";
         else
-          why = check_proof(self, answer, name,
+          why = check_proof(self->state.cfg.identity, answer, name,
                             answer_statement(mine, name, gw));
         if (why.empty())
           why = taken(self, name, gw);
@@ -367,7 +272,9 @@ membership_actor::behavior_type membership(membership_pointer self,
       connect_all(self);
       self->delayed_send(self, st.cfg.tick, tick_atom::value);
     },
-    [=](challenge_atom) { return issue_nonce(self); },
+    [=](challenge_atom) {
+      return self->state.nonces.issue(self->clock().now(), nonce_ttl(self));
+    },
     [=](hello_atom, const std::string& name, const std::string& address,
         const caf::actor& gw, const credentials& proof,
         const std::string& nonce) -> caf::result<std::string, credentials> {
@@ -377,10 +284,12 @@ membership_actor::behavior_type membership(membership_pointer self,
         why = "no gateway";
       else if (nonce.size() > max_nonce_bytes)
         why = "challenge too long";
-      else if (st.cfg.identity && !consume_nonce(self, proof.nonce))
+      else if (st.cfg.identity
+               && !st.nonces.consume(proof.nonce, self->clock().now(),
+                                     nonce_ttl(self)))
         why = "it answers no fresh challenge of this node";
       else
-        why = check_proof(self, proof, name,
+        why = check_proof(self->state.cfg.identity, proof, name,
                           hello_statement(proof.nonce, name, address, gw));
       if (why.empty())
         why = taken(self, name, gw);
@@ -391,7 +300,7 @@ membership_actor::behavior_type membership(membership_pointer self,
       }
       add_peer(self, name, address, gw);
       return {st.cfg.name,
-              prove(self, nonce,
+              prove(self->state.cfg.identity, nonce,
                     answer_statement(nonce, st.cfg.name, st.gateway))};
     },
     [=](verified_atom, const caf::node_id& node) {

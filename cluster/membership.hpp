@@ -53,31 +53,18 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/io/middleman_actor.hpp>
-#include <caf/meta/type_name.hpp>
 #include <caf/node_id.hpp>
 #include <caf/typed_actor.hpp>
 
+#include "cluster/address.hpp"
+#include "cluster/proof.hpp"
 #include "cluster/tls.hpp"
 #include "cluster/view.hpp"
 #include "db/nodes.hpp"
 #include "interfaces/atoms.hpp"
-#include "interfaces/atoms.hpp"
 #include "interfaces/messages.hpp"
 
 namespace sockd::cluster {
-
-/// What a hello and its answer prove (all empty without TLS).
-struct credentials {
-  std::string certificate; // the sender's certificate (and chain), PEM
-  std::string nonce;       // the receiver's challenge this answers
-  std::string signature;   // by the certificate's key, of the statement
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, credentials& x) {
-  return f(caf::meta::type_name("sockd.cluster.credentials"), x.certificate,
-           x.nonce, x.signature);
-}
 
 /// Whoever wants to hear about view changes.
 using view_listener = caf::typed_actor<caf::reacts_to<view_atom, view>>;
@@ -106,18 +93,5 @@ struct membership_config {
 
 membership_actor spawn_membership(caf::actor_system& sys,
                                   membership_config cfg);
-
-/// What a hello's proof signs: the receiver's nonce and who the sender is
-/// (its name, advertised address and gateway).
-std::string hello_statement(const std::string& nonce, const std::string& name,
-                            const std::string& address, const caf::actor& gw);
-
-/// What the answer to a hello signs: the caller's nonce and who answers.
-std::string answer_statement(const std::string& nonce,
-                             const std::string& name, const caf::actor& gw);
-
-/// Splits `host:port` (IPv6 hosts in brackets); false when malformed.
-bool split_address(const std::string& address, std::string& host,
-                   uint16_t& port);
 
 } // namespace sockd::cluster

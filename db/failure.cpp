@@ -4,8 +4,9 @@
 
 #include <pqxx/except>
 
-#include "db/log.hpp"
+#include "db/log_text.hpp"
 #include "interfaces/errors.hpp"
+#include "support/log.hpp"
 
 namespace sockd::db {
 
@@ -51,17 +52,17 @@ caf::error current_failure(session& db, const std::string& what) {
     // 57014: statement timeout; 55P03: lock not available.
     if (state == "57014" || state == "55P03")
       return unavailable();
-    log_line(what + " failed: " + e.what());
+    log_error(log_text(what + " failed: " + e.what()));
     return make_error(errc::internal, what + " failed");
   } catch (const pqxx::failure& e) {
     // A pqxx failure without SQLSTATE: the connection is suspect.
     db.drop(e.what());
     return unavailable();
   } catch (const std::exception& e) {
-    log_line(what + " failed: " + e.what());
+    log_error(log_text(what + " failed: " + e.what()));
     return make_error(errc::internal, what + " failed");
   } catch (...) {
-    log_line(what + " failed");
+    log_error(log_text(what + " failed"));
     return make_error(errc::internal, what + " failed");
   }
 }

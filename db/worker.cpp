@@ -18,12 +18,13 @@
 
 #include "auth/random.hpp"
 #include "db/failure.hpp"
-#include "db/log.hpp"
+#include "db/log_text.hpp"
 #include "db/pending_rows.hpp"
 #include "db/queries.hpp"
 #include "db/sock_connections.hpp"
 #include "db/topic_messages.hpp"
 #include "interfaces/errors.hpp"
+#include "support/log.hpp"
 
 namespace sockd::db {
 
@@ -106,9 +107,10 @@ void settle(session& db, int old_pid, const std::vector<stored_message>& msgs,
             const std::vector<std::string>& row_ids, promise_list& promises,
             const std::string& why) {
   db.drop(why);
-  log_line("worker " + std::to_string(db.index())
-           + ": connection lost during COMMIT of "
-           + std::to_string(msgs.size()) + " stored messages: " + why);
+  log_warn(log_text("worker " + std::to_string(db.index())
+                    + ": connection lost during COMMIT of "
+                    + std::to_string(msgs.size())
+                    + " stored messages: " + why));
   auto* conn = db.get();
   if (conn == nullptr) {
     deliver_all(promises, outcome_unknown());
@@ -133,8 +135,8 @@ void settle(session& db, int old_pid, const std::vector<stored_message>& msgs,
                                        " completed"));
       }
     }
-    log_line("worker " + std::to_string(db.index()) + ": of those, "
-             + std::to_string(stored) + " were committed");
+    log_warn(log_text("worker " + std::to_string(db.index()) + ": of those, "
+                      + std::to_string(stored) + " were committed"));
   } catch (...) {
     current_failure(db, "looking up an interrupted store");
     deliver_all(promises, outcome_unknown());
@@ -160,8 +162,8 @@ void store_each(session& db, const std::vector<stored_message>& msgs,
         promises[i].deliver(*seqs[i]);
         continue;
       }
-      log_line("message for topic " + msgs[i].topic
-               + " not stored: " + errors[i]);
+      log_error(log_text("message for topic " + msgs[i].topic
+                         + " not stored: " + errors[i]));
       promises[i].deliver(make_error(errc::internal,
                                      "message not stored: refused by the"
                                      " database"));
@@ -294,9 +296,9 @@ void drain_soon(self_ptr self) {
 void drain(self_ptr self) {
   auto& st = self->state;
   if (auto dropped = st.pending.take_dropped(); dropped > 0)
-    log_line("worker " + std::to_string(st.db->index()) + ": dropped "
-             + std::to_string(dropped)
-             + " waiting sock_connections writes (queue full)");
+    log_error(log_text("worker " + std::to_string(st.db->index())
+                       + ": dropped " + std::to_string(dropped)
+                       + " waiting sock_connections writes (queue full)"));
   std::vector<pending_rows::op> run;
   for (size_t n = 0; n < retry_burst && !st.pending.empty(); n += run.size()) {
     st.pending.front_run(max_row_run, run);

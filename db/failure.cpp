@@ -7,20 +7,13 @@
 #include "db/log_text.hpp"
 #include "interfaces/errors.hpp"
 #include "support/log.hpp"
+#include "support/strings.hpp"
 
 namespace sockd::db {
-
-namespace {
-
-bool starts_with(const std::string& x, const char* prefix) {
-  return x.rfind(prefix, 0) == 0;
-}
 
 caf::error unavailable() {
   return make_error(errc::unavailable, "database unavailable");
 }
-
-} // namespace
 
 bool is_connection_state(const std::string& sqlstate) {
   // 08: connection exception; 57P0x: shutdown, crash, cannot connect now;

@@ -130,7 +130,7 @@ CAF_TEST(keyed requests leave the round robin alone) {
 
 CAF_TEST_FIXTURE_SCOPE(pool, test_coordinator_fixture<>)
 
-CAF_TEST(through the pool the stores of a topic reach one worker in the order sent) {
+CAF_TEST(through the pool the stores of a topic reach one worker in order) {
   constexpr size_t workers = 3;
   auto log = std::make_shared<log_ptr::element_type>();
   size_t index = 0;

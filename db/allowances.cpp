@@ -4,9 +4,10 @@
 
 #include <pqxx/nontransaction>
 
-#include "db/log.hpp"
+#include "db/log_text.hpp"
 #include "db/queries.hpp"
 #include "protocol/topic_name.hpp"
+#include "support/log.hpp"
 
 namespace sockd {
 
@@ -119,8 +120,9 @@ void allowance_table::prepare(pqxx::connection& conn,
       conn.prepare_now(e.statement);
     } catch (const pqxx::sql_error& err) {
       if (log_errors)
-        log_line("allowance query for type '" + type
-                 + "' is invalid, subscribing to it fails: " + err.what());
+        log_error(log_text("allowance query for type '" + type
+                           + "' is invalid, subscribing to it fails: "
+                           + err.what()));
       e.kind = verdict::broken;
     }
     by_sql.emplace(body, e);

@@ -11,6 +11,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <pqxx/connection>
@@ -45,6 +46,14 @@ public:
     std::string statement; // for verdict::query
   };
 
+  allowance_table() = default;
+
+  /// A table of entries prepared already, by type pattern (tests build
+  /// one to check lookup() without a database).
+  explicit allowance_table(std::map<std::string, entry> by_type)
+    : by_type_(std::move(by_type)) {
+  }
+
   /// Prepares one statement per distinct query. A query PostgreSQL refuses
   /// answers `broken` (the caller reports an internal error) instead of
   /// failing the connection; it is logged when `log_errors` is set.
@@ -52,7 +61,8 @@ public:
                const std::map<std::string, std::string>& rules,
                bool log_errors);
 
-  /// The rule for a topic type.
+  /// The rule for a topic type: the exact type's, else the longest
+  /// matching prefix pattern's ("*" last); deny when none matches.
   entry lookup(const std::string& type) const;
 
 private:

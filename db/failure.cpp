@@ -4,22 +4,16 @@
 
 #include <pqxx/except>
 
-#include "db/log.hpp"
+#include "db/log_text.hpp"
 #include "interfaces/errors.hpp"
+#include "support/log.hpp"
+#include "support/strings.hpp"
 
 namespace sockd::db {
-
-namespace {
-
-bool starts_with(const std::string& x, const char* prefix) {
-  return x.rfind(prefix, 0) == 0;
-}
 
 caf::error unavailable() {
   return make_error(errc::unavailable, "database unavailable");
 }
-
-} // namespace
 
 bool is_connection_state(const std::string& sqlstate) {
   // 08: connection exception; 57P0x: shutdown, crash, cannot connect now;
@@ -51,17 +45,17 @@ caf::error current_failure(session& db, const std::string& what) {
     // 57014: statement timeout; 55P03: lock not available.
     if (state == "57014" || state == "55P03")
       return unavailable();
-    log_line(what + " failed: " + e.what());
+    log_error(log_text(what + " failed: " + e.what()));
     return make_error(errc::internal, what + " failed");
   } catch (const pqxx::failure& e) {
     // A pqxx failure without SQLSTATE: the connection is suspect.
     db.drop(e.what());
     return unavailable();
   } catch (const std::exception& e) {
-    log_line(what + " failed: " + e.what());
+    log_error(log_text(what + " failed: " + e.what()));
     return make_error(errc::internal, what + " failed");
   } catch (...) {
-    log_line(what + " failed");
+    log_error(log_text(what + " failed"));
     return make_error(errc::internal, what + " failed");
   }
 }

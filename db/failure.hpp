@@ -18,6 +18,9 @@ namespace sockd::db {
 /// Call only inside a catch block; `what` names the operation for the log.
 caf::error current_failure(session& db, const std::string& what);
 
+/// The answer while there is no connection: errc::unavailable.
+caf::error unavailable();
+
 /// Whether an SQLSTATE says the connection itself is unusable.
 bool is_connection_state(const std::string& sqlstate);
 

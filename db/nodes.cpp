@@ -10,9 +10,10 @@
 #include <pqxx/transaction>
 
 #include "db/conninfo.hpp"
-#include "db/log.hpp"
+#include "db/log_text.hpp"
 #include "db/queries.hpp"
 #include "interfaces/atoms.hpp"
+#include "support/log.hpp"
 
 namespace sockd {
 
@@ -77,13 +78,14 @@ struct node_link {
         connect();
       auto rows = beat();
       if (logged_down)
-        db::log_line("node table: available again");
+        log_info(db::log_text("node table: available again"));
       logged_down = false;
       return rows;
     } catch (const std::exception& e) {
       conn.reset();
       if (!logged_down)
-        db::log_line(std::string{"node table: heartbeat failed: "} + e.what());
+        log_warn(db::log_text(std::string{"node table: heartbeat failed: "}
+                              + e.what()));
       logged_down = true;
       return std::nullopt;
     }
@@ -99,8 +101,8 @@ struct node_link {
                      cfg.name, cfg.address);
       tx.commit();
     } catch (const std::exception& e) {
-      db::log_line(std::string{"node table: cannot remove this node: "}
-                   + e.what());
+      log_warn(db::log_text(std::string{"node table: cannot remove this node: "}
+                            + e.what()));
     }
   }
 };

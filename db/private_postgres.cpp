@@ -19,8 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "db/log.hpp"
+#include "db/log_text.hpp"
 #include "db/subprocess.hpp"
+#include "support/log.hpp"
 #include "support/strings.hpp"
 
 namespace sockd {
@@ -95,7 +96,7 @@ private_postgres::~private_postgres() {
   if (running_) {
     auto err = stop();
     if (!err.empty())
-      db::log_line("stopping the private PostgreSQL: " + err);
+      log_error(db::log_text("stopping the private PostgreSQL: " + err));
   }
   if (lock_fd_ >= 0)
     ::close(lock_fd_); // releases the lock
@@ -201,8 +202,8 @@ std::string private_postgres::lock_data_dir() {
   if (::ftruncate(fd, 0) != 0
       || ::pwrite(fd, pid.data(), pid.size(), 0)
            != static_cast<ssize_t>(pid.size()))
-    db::log_line("cannot write the pid to " + path + ": "
-                 + std::strerror(errno));
+    log_warn(db::log_text("cannot write the pid to " + path + ": "
+                          + std::strerror(errno)));
   lock_fd_ = fd;
   return {};
 }
@@ -210,7 +211,8 @@ std::string private_postgres::lock_data_dir() {
 std::string private_postgres::init_cluster() {
   if (exists(pgdata_ + "/PG_VERSION"))
     return {};
-  db::log_line("creating the private PostgreSQL cluster in " + pgdata_);
+  log_info(
+    db::log_text("creating the private PostgreSQL cluster in " + pgdata_));
   auto r = db::run_process(command("initdb", {"-D", pgdata_, "-U", "postgres",
                                               "--auth=trust", "-E", "UTF8",
                                               "--locale=C"}),
@@ -228,8 +230,9 @@ std::string private_postgres::stop_leftover() {
                            cluster_dir_, seconds{10});
   if (!r.ran || r.exit_code != 0)
     return {};
-  db::log_line("stopping the PostgreSQL an earlier sockd left running in "
-               + pgdata_ + " (it ended without stopping it)");
+  log_warn(db::log_text("stopping the PostgreSQL an earlier sockd left running"
+                        " in "
+                        + pgdata_ + " (it ended without stopping it)"));
   r = db::run_process(command("pg_ctl", {"-D", pgdata_, "-m", "fast", "-w",
                                          "-t", "60", "stop"}),
                       cluster_dir_, seconds{90});

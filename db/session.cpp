@@ -7,9 +7,10 @@
 
 #include "db/conninfo.hpp"
 #include "db/failure.hpp"
-#include "db/log.hpp"
+#include "db/log_text.hpp"
 #include "db/migrations.hpp"
 #include "db/queries.hpp"
+#include "support/log.hpp"
 
 namespace sockd::db {
 
@@ -79,8 +80,8 @@ void session::drop(const std::string& why) {
     return;
   conn_.reset();
   if (logged_ == logged::up)
-    log_line("worker " + std::to_string(index_)
-             + ": database connection lost: " + why);
+    log_warn(log_text("worker " + std::to_string(index_)
+                      + ": database connection lost: " + why));
   logged_ = logged::lost;
 }
 
@@ -88,8 +89,8 @@ bool session::connect() {
   auto fail = [this](const std::string& why) {
     conn_.reset();
     if (logged_ != logged::unavailable)
-      log_line("worker " + std::to_string(index_)
-               + ": database unavailable: " + why);
+      log_warn(log_text("worker " + std::to_string(index_)
+                        + ": database unavailable: " + why));
     logged_ = logged::unavailable;
     return false;
   };
@@ -103,7 +104,7 @@ bool session::connect() {
     return fail(e.what());
   }
   if (logged_ != logged::up || (!ever_connected_ && index_ == 0))
-    log_line("worker " + std::to_string(index_) + ": connected");
+    log_info(log_text("worker " + std::to_string(index_) + ": connected"));
   logged_ = logged::up;
   ever_connected_ = true;
   return true;
@@ -133,9 +134,9 @@ void session::setup() {
       participant_ok_ = true;
     } catch (const pqxx::sql_error& e) {
       if (index_ == 0)
-        log_line(std::string{"participant query is invalid, names and roles"
-                             " stay empty: "}
-                 + e.what());
+        log_error(log_text(std::string{"participant query is invalid, names"
+                                       " and roles stay empty: "}
+                           + e.what()));
     }
   }
   // A cleanup that timed out is tried again before the next insert; it
@@ -166,9 +167,10 @@ bool session::swept() {
     pqxx::nontransaction tx{*conn_};
     auto r = tx.exec_params(sweep_sql(cfg_->schema), cfg_->node_name);
     if (r.affected_rows() > 0)
-      log_line("removed " + std::to_string(r.affected_rows())
-               + " sock_connections rows left by an earlier run of node "
-               + cfg_->node_name);
+      log_info(log_text("removed " + std::to_string(r.affected_rows())
+                        + " sock_connections rows left by an earlier run"
+                          " of node "
+                        + cfg_->node_name));
   } catch (const pqxx::sql_error& e) {
     // Lost connection or statement timeout: try again later.
     if (is_connection_state(e.sqlstate()) || e.sqlstate() == "57014") {
@@ -176,8 +178,9 @@ bool session::swept() {
       throw;
     }
     // A cleanup that cannot work must not hold inserts back forever.
-    log_line(std::string{"cleanup of stale sock_connections rows failed: "}
-             + e.what());
+    log_error(log_text(std::string{"cleanup of stale sock_connections rows"
+                                   " failed: "}
+                       + e.what()));
   } catch (...) {
     shared_->sweep = pool_shared::sweep_todo;
     throw;
@@ -196,17 +199,17 @@ void session::log_exchange_rule(bool awayto) {
   };
   if (configured("exchange/0") && configured("exchange/1")
       && configured("exchange/2")) {
-    log_line("exchange/0..2 use the configured allowance queries");
+    log_info(log_text("exchange/0..2 use the configured allowance queries"));
     return;
   }
   if (awayto)
-    log_line("exchange/0..2 use Awayto's booking rule (bookings, quotes and"
-             " schedule_bracket_slots exist in schema "
-             + cfg_->schema + ")");
+    log_info(log_text("exchange/0..2 use Awayto's booking rule (bookings,"
+                      " quotes and schedule_bracket_slots exist in schema "
+                      + cfg_->schema + ")"));
   else
-    log_line("exchange/0..2 use topic_allowances (Awayto's tables are not"
-             " in schema "
-             + cfg_->schema + ")");
+    log_info(log_text("exchange/0..2 use topic_allowances (Awayto's tables"
+                      " are not in schema "
+                      + cfg_->schema + ")"));
 }
 
 } // namespace sockd::db

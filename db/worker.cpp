@@ -13,17 +13,17 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
-#include <pqxx/except>
 #include <pqxx/nontransaction>
 
-#include "auth/random.hpp"
 #include "db/failure.hpp"
-#include "db/log.hpp"
+#include "db/log_text.hpp"
 #include "db/pending_rows.hpp"
 #include "db/queries.hpp"
 #include "db/sock_connections.hpp"
+#include "db/store_batch.hpp"
 #include "db/topic_messages.hpp"
 #include "interfaces/errors.hpp"
+#include "support/log.hpp"
 
 namespace sockd::db {
 
@@ -49,7 +49,7 @@ constexpr int32_t max_page_size = 1000;
 struct worker_state {
   std::unique_ptr<session> db;
   std::vector<stored_message> batch;
-  std::vector<caf::typed_response_promise<int64_t>> promises;
+  store_promises promises;
   bool commit_due = false;
   pending_rows pending{max_pending_rows};
   bool retry_armed = false;
@@ -58,121 +58,7 @@ struct worker_state {
 
 using self_ptr = worker_actor::stateful_pointer<worker_state>;
 
-caf::error unavailable() {
-  return make_error(errc::unavailable, "database unavailable");
-}
-
 // -- stores -------------------------------------------------------------------
-
-void deliver_all(std::vector<caf::typed_response_promise<int64_t>>& promises,
-                 const caf::error& err) {
-  for (auto& p : promises)
-    p.deliver(err);
-}
-
-// Every answer to a store is the database's: "not stored" only when the
-// transaction certainly did not commit (an error before or during the
-// statements, a refused COMMIT, no connection). When the connection broke
-// during COMMIT, the rows are looked up on a new connection once the old
-// session is gone; only if that cannot be done is the sender told the
-// outcome is unknown (a retry with the same id settles it: an ACK, one
-// row).
-caf::error not_stored(const caf::error& err) {
-  return make_error(to_errc(err), "message not stored: " + message_of(err));
-}
-
-caf::error outcome_unknown() {
-  return make_error(errc::unavailable,
-                    "message store outcome unknown (the database connection"
-                    " broke during COMMIT); retry with the same id");
-}
-
-/// How long a worker waits for the session of an interrupted COMMIT to end.
-constexpr auto in_doubt_wait = std::chrono::seconds{2};
-
-using promise_list = std::vector<caf::typed_response_promise<int64_t>>;
-
-// A fresh uuid per message: the row's id, by which an interrupted COMMIT's
-// rows are found.
-std::vector<std::string> make_row_ids(size_t n) {
-  std::vector<std::string> ids;
-  ids.reserve(n);
-  for (size_t i = 0; i < n; ++i)
-    ids.push_back(random_uuid());
-  return ids;
-}
-
-void settle(session& db, int old_pid, const std::vector<stored_message>& msgs,
-            const std::vector<std::string>& row_ids, promise_list& promises,
-            const std::string& why) {
-  db.drop(why);
-  log_line("worker " + std::to_string(db.index())
-           + ": connection lost during COMMIT of "
-           + std::to_string(msgs.size()) + " stored messages: " + why);
-  auto* conn = db.get();
-  if (conn == nullptr) {
-    deliver_all(promises, outcome_unknown());
-    return;
-  }
-  try {
-    auto found = settle_in_doubt(*conn, db.config().schema, old_pid,
-                                 in_doubt_wait, msgs, row_ids);
-    if (!found) {
-      deliver_all(promises, outcome_unknown());
-      return;
-    }
-    size_t stored = 0;
-    for (size_t i = 0; i < msgs.size(); ++i) {
-      if ((*found)[i]) {
-        ++stored;
-        promises[i].deliver(*(*found)[i]);
-      } else {
-        promises[i].deliver(make_error(errc::unavailable,
-                                       "message not stored: the database"
-                                       " connection broke before COMMIT"
-                                       " completed"));
-      }
-    }
-    log_line("worker " + std::to_string(db.index()) + ": of those, "
-             + std::to_string(stored) + " were committed");
-  } catch (...) {
-    current_failure(db, "looking up an interrupted store");
-    deliver_all(promises, outcome_unknown());
-  }
-}
-
-// After a batch failed on a message PostgreSQL refused: write the messages
-// one by one, so that only the refused ones fail.
-void store_each(session& db, const std::vector<stored_message>& msgs,
-                const std::vector<std::string>& row_ids,
-                promise_list& promises) {
-  auto* conn = db.get();
-  if (conn == nullptr) {
-    deliver_all(promises, not_stored(unavailable()));
-    return;
-  }
-  auto pid = conn->backendpid();
-  try {
-    std::vector<std::string> errors;
-    auto seqs = insert_messages_each(*conn, msgs, row_ids, errors);
-    for (size_t i = 0; i < msgs.size(); ++i) {
-      if (seqs[i]) {
-        promises[i].deliver(*seqs[i]);
-        continue;
-      }
-      log_line("message for topic " + msgs[i].topic
-               + " not stored: " + errors[i]);
-      promises[i].deliver(make_error(errc::internal,
-                                     "message not stored: refused by the"
-                                     " database"));
-    }
-  } catch (const pqxx::in_doubt_error& e) {
-    settle(db, pid, msgs, row_ids, promises, e.what());
-  } catch (...) {
-    deliver_all(promises,
-                not_stored(current_failure(db, "storing messages")));
-  }
-}
 
 // Writes the queued stores in one transaction and answers each promise.
 void commit_batch(self_ptr self) {
@@ -183,31 +69,7 @@ void commit_batch(self_ptr self) {
   auto promises = std::move(st.promises);
   st.batch.clear();
   st.promises.clear();
-  auto* conn = st.db->get();
-  if (conn == nullptr) {
-    deliver_all(promises, not_stored(unavailable()));
-    return;
-  }
-  auto row_ids = make_row_ids(msgs.size());
-  auto pid = conn->backendpid();
-  try {
-    auto seqs = insert_messages(*conn, msgs, row_ids);
-    for (size_t i = 0; i < promises.size(); ++i)
-      promises[i].deliver(seqs[i]);
-    return;
-  } catch (const pqxx::in_doubt_error& e) {
-    settle(*st.db, pid, msgs, row_ids, promises, e.what());
-    return;
-  } catch (const pqxx::data_exception&) {
-    // fall through: find the message that was refused
-  } catch (const pqxx::integrity_constraint_violation&) {
-    // fall through: find the message that was refused
-  } catch (...) {
-    deliver_all(promises,
-                not_stored(current_failure(*st.db, "storing messages")));
-    return;
-  }
-  store_each(*st.db, msgs, row_ids, promises);
+  write_batch(*st.db, msgs, promises);
 }
 
 caf::result<int64_t> store(self_ptr self, const stored_message& msg) {
@@ -294,9 +156,9 @@ void drain_soon(self_ptr self) {
 void drain(self_ptr self) {
   auto& st = self->state;
   if (auto dropped = st.pending.take_dropped(); dropped > 0)
-    log_line("worker " + std::to_string(st.db->index()) + ": dropped "
-             + std::to_string(dropped)
-             + " waiting sock_connections writes (queue full)");
+    log_error(log_text("worker " + std::to_string(st.db->index())
+                       + ": dropped " + std::to_string(dropped)
+                       + " waiting sock_connections writes (queue full)"));
   std::vector<pending_rows::op> run;
   for (size_t n = 0; n < retry_burst && !st.pending.empty(); n += run.size()) {
     st.pending.front_run(max_row_run, run);
@@ -327,76 +189,77 @@ void closed(self_ptr self, std::string cid) {
 
 // -- reads --------------------------------------------------------------------
 
+// A read's frame: without a connection the answer is `unavailable`; a
+// query that throws answers what current_failure makes of the exception.
+template <class Result, class Query>
+Result on_connection(session& db, const std::string& what, Query query) {
+  auto* conn = db.get();
+  if (conn == nullptr)
+    return unavailable();
+  try {
+    return query(*conn);
+  } catch (...) {
+    return current_failure(db, what);
+  }
+}
+
 caf::result<bool> allow(self_ptr self, const std::string& type,
                         const std::string& sub, const std::string& handle,
                         const std::string& topic) {
   auto& db = *self->state.db;
-  auto* conn = db.get();
-  if (conn == nullptr)
-    return unavailable();
-  auto rule = db.allowances().lookup(type);
-  using verdict = allowance_table::verdict;
-  if (rule.kind == verdict::deny)
-    return false;
-  if (rule.kind == verdict::broken)
-    return make_error(errc::internal, "allowance query is invalid");
-  try {
-    return evaluate_allowance(*conn, rule.statement, sub, handle, topic);
-  } catch (...) {
-    return current_failure(db, "allowance query for type " + type);
-  }
+  // The rules are prepared on the connection: look them up once it is up.
+  auto query = [&](pqxx::connection& conn) -> caf::result<bool> {
+    auto rule = db.allowances().lookup(type);
+    using verdict = allowance_table::verdict;
+    if (rule.kind == verdict::deny)
+      return false;
+    if (rule.kind == verdict::broken)
+      return make_error(errc::internal, "allowance query is invalid");
+    return evaluate_allowance(conn, rule.statement, sub, handle, topic);
+  };
+  return on_connection<caf::result<bool>>(
+    db, "allowance query for type " + type, query);
 }
 
 caf::result<bool> ping(self_ptr self) {
   // Answering after the queued stores are written lets a caller wait for
   // them (main does on shutdown).
   commit_batch(self);
-  auto& db = *self->state.db;
-  auto* conn = db.get();
-  if (conn == nullptr)
-    return unavailable();
-  try {
-    pqxx::nontransaction tx{*conn};
+  auto query = [](pqxx::connection& conn) {
+    pqxx::nontransaction tx{conn};
     tx.exec_prepared1(stmt::ping);
     return true;
-  } catch (...) {
-    return current_failure(db, "ping");
-  }
+  };
+  return on_connection<caf::result<bool>>(*self->state.db, "ping", query);
 }
 
 caf::result<frame_list, bool> history(self_ptr self, const std::string& topic,
                                       int32_t page, int32_t page_size) {
   if (page < 1 || page_size < 1 || page_size > max_page_size)
     return make_error(errc::bad_frame, "page and page size out of range");
+  auto& db = *self->state.db;
   auto too_deep = check_history_depth(page, page_size,
-                                      self->state.db->config().max_history_rows);
+                                      db.config().max_history_rows);
   if (!too_deep.empty())
     return make_error(errc::bad_frame, too_deep);
   commit_batch(self);
-  auto& db = *self->state.db;
-  auto* conn = db.get();
-  if (conn == nullptr)
-    return unavailable();
-  try {
-    auto p = load_history(*conn, topic, page, page_size);
+  auto query = [&](pqxx::connection& conn) -> caf::result<frame_list, bool> {
+    auto p = load_history(conn, topic, page, page_size);
     return {std::move(p.frames), p.has_more};
-  } catch (...) {
-    return current_failure(db, "loading history");
-  }
+  };
+  return on_connection<caf::result<frame_list, bool>>(db, "loading history",
+                                                      query);
 }
 
 caf::result<writer_list> writers(self_ptr self, const std::string& topic,
                                  const string_list& online) {
   commit_batch(self);
   auto& db = *self->state.db;
-  auto* conn = db.get();
-  if (conn == nullptr)
-    return unavailable();
-  try {
-    return load_writers(*conn, topic, online, db.has_participant_query());
-  } catch (...) {
-    return current_failure(db, "loading participants");
-  }
+  auto query = [&](pqxx::connection& conn) {
+    return load_writers(conn, topic, online, db.has_participant_query());
+  };
+  return on_connection<caf::result<writer_list>>(db, "loading participants",
+                                                 query);
 }
 
 worker_actor::behavior_type

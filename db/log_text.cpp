@@ -1,14 +1,8 @@
-// One line to stderr per event, written with a single call so that lines of
-// concurrent workers do not interleave. PostgreSQL's multi-line messages
-// (DETAIL, CONTEXT, the caret under the error position) fold into one line.
-#pragma once
-
-#include <cstdio>
-#include <string>
+#include "db/log_text.hpp"
 
 namespace sockd::db {
 
-inline std::string one_line(const std::string& text) {
+std::string one_line(const std::string& text) {
   std::string out;
   size_t pos = 0;
   while (pos <= text.size()) {
@@ -30,9 +24,8 @@ inline std::string one_line(const std::string& text) {
   return out;
 }
 
-inline void log_line(const std::string& text) {
-  auto line = "db: " + one_line(text) + "\n";
-  std::fwrite(line.data(), 1, line.size(), stderr);
+std::string log_text(const std::string& text) {
+  return "db: " + one_line(text);
 }
 
 } // namespace sockd::db

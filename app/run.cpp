@@ -105,7 +105,7 @@ std::map<std::string, std::string> allowances(const options& opts,
   if (opts.dev) {
     log_warn("DEV MODE: every topic type without a configured allowance "
              "allows everyone");
-    for (auto type : {"*", "exchange/0", "exchange/1", "exchange/2"})
+    for (auto& type : builtin_topic_patterns())
       result.emplace(type, "SELECT true");
     for (auto& kvp : types.allowances())
       result.emplace(kvp.first, "SELECT true");

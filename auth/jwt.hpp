@@ -9,11 +9,12 @@
 
 #include <chrono>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
+
+#include "auth/base64url.hpp" // the encoding of every part of a token
 
 namespace sockd {
 
@@ -59,9 +60,5 @@ private:
 
 /// Signs claims with HS256 (dev tokens and tests).
 std::string sign_hs256(const std::string& secret, const nlohmann::json& claims);
-
-/// base64url without padding.
-std::string base64url_encode(std::string_view bytes);
-std::optional<std::string> base64url_decode(std::string_view text);
 
 } // namespace sockd

@@ -1,6 +1,7 @@
 // Every option of docs/configuration.md, parsed from a config file, the
 // environment (SOCKD_<NAME>) and the command line (--name=value), the command
-// line winning, then the environment, then the file.
+// line winning, then the environment, then the file. Each option's name,
+// default, range and help text is one row of config/option_table.cpp.
 #pragma once
 
 #include <cstdint>

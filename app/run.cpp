@@ -16,7 +16,6 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
-#include <caf/openssl/manager.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
@@ -30,6 +29,7 @@
 #include "auth/jwt.hpp"
 #include "auth/random.hpp"
 #include "cluster/node.hpp"
+#include "cluster/transport.hpp"
 #include "config/options.hpp"
 #include "db/database.hpp"
 #include "db/private_postgres.hpp"
@@ -128,61 +128,6 @@ database_config make_database_config(const options& opts, std::string url,
   return cfg;
 }
 
-// Waits for the writes queued in the pool: a ping per worker queues behind
-// them (the pool hands pings out round-robin).
-void drain_database(caf::actor_system& sys, const database_actor& db,
-                    int workers) {
-  caf::scoped_actor self{sys};
-  auto deadline = std::chrono::steady_clock::now() + drain_budget;
-  for (int i = 0; i < workers; ++i) {
-    auto left = deadline - std::chrono::steady_clock::now();
-    if (left <= caf::timespan::zero())
-      break;
-    bool ok = true;
-    self->request(db, std::chrono::duration_cast<caf::timespan>(left),
-                  ping_atom::value)
-      .receive([](bool) {}, [&](caf::error&) { ok = false; });
-    if (!ok) {
-      log_warn("stopping: the database did not answer; pending writes may "
-               "be lost");
-      break;
-    }
-  }
-}
-
-// How nodes talk (docs/cluster.md): mutual TLS through CAF's OpenSSL
-// module when the certificate files are set, else plain BASP, which the
-// options allow on loopback only unless cluster_insecure.
-void configure_cluster_transport(const options& opts,
-                                 const cluster::tls_identity_ptr& identity,
-                                 caf::actor_system_config& cfg) {
-  if (opts.cluster_listen.empty())
-    return;
-  if (identity) {
-    // CAF's module loads its files again for every connection: it gets
-    // in-memory copies of what was checked at start (cluster/tls.hpp).
-    cfg.openssl_certificate = identity->certificate_file();
-    cfg.openssl_key = identity->key_file();
-    cfg.openssl_cafile = identity->ca_file();
-    cfg.load<caf::openssl::manager>();
-    log_info("cluster: mutual TLS on " + opts.cluster_listen
-             + ", nodes of the CA in " + opts.cluster_tls_ca);
-    if (opts.cluster_insecure)
-      log_warn("cluster: cluster_insecure has no effect: the "
-               "cluster_tls_* files are set");
-  } else if (opts.cluster_insecure) {
-    log_warn("cluster: cluster_insecure: plain BASP on "
-             + opts.cluster_listen
-             + " without authentication; any process that reaches it can "
-               "join the cluster, take a free node name and redeem tickets "
-               "of this node (set cluster_tls_cert, cluster_tls_key and "
-               "cluster_tls_ca)");
-  } else {
-    log_info("cluster: plain BASP on loopback " + opts.cluster_listen
-             + ": every local process can join the cluster");
-  }
-}
-
 int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
         const std::string& dev_secret, const std::string& db_url,
         const sigset_t& signals, const type_registration& extend,
@@ -191,7 +136,10 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
   register_message_types(cfg);
   cluster::register_cluster_types(cfg);
   cfg.load<caf::io::middleman>(); // clustering runs over it
-  configure_cluster_transport(opts, identity, cfg);
+  cluster::configure_transport(
+    cfg, cluster::transport_settings{opts.cluster_listen, identity,
+                                     opts.cluster_tls_ca,
+                                     opts.cluster_insecure});
   // One shared queue with a condition variable: idle workers sleep instead
   // of polling (work stealing's polling cost ~18 % of a fan-out profile and
   // one context switch per 50 us; docs/performance.md).
@@ -255,11 +203,9 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
     if (opts.database_url.empty())
       log_warn("cluster: no database_url; this node's private PostgreSQL "
                "is not shared, so only cluster_seeds find other nodes");
-    if (opts.node_name.empty())
-      error = "node_name: a cluster node needs a name";
-    else
-      cluster::start_node(sys, *node, opts.cluster_listen, std::move(table),
-                          error);
+    // config fills an empty node_name with the host name.
+    cluster::start_node(sys, *node, opts.cluster_listen, std::move(table),
+                        error);
     if (!error.empty()) {
       log_error("cannot start: " + error);
       stop_actors();
@@ -279,7 +225,9 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
   log_info(std::string{"received "} + (sig == SIGINT ? "SIGINT" : "SIGTERM")
            + ": stopping");
   srv.stop();
-  drain_database(sys, svc.db, opts.db_pool_size);
+  if (!drain_database(sys, svc.db, opts.db_pool_size, drain_budget))
+    log_warn("stopping: the database did not answer; pending writes may "
+             "be lost");
   stop_actors();
   return 0; // ~actor_system waits for every actor
 }

@@ -6,6 +6,7 @@
 #include <caf/actor_cast.hpp>
 #include <caf/actor_pool.hpp>
 #include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
 
 #include "db/dispatch.hpp"
 #include "db/session.hpp"
@@ -28,6 +29,24 @@ database_actor spawn_database_pool(caf::actor_system& sys,
   auto pool = caf::actor_pool::make(sys.dummy_execution_unit(), size, factory,
                                     db::keyed_dispatch());
   return caf::actor_cast<database_actor>(pool);
+}
+
+bool drain_database(caf::actor_system& sys, const database_actor& db,
+                    int workers, caf::timespan budget) {
+  caf::scoped_actor self{sys};
+  auto deadline = std::chrono::steady_clock::now() + budget;
+  for (int i = 0; i < workers; ++i) {
+    auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= caf::timespan::zero())
+      return false;
+    bool ok = true;
+    self->request(db, std::chrono::duration_cast<caf::timespan>(left),
+                  ping_atom::value)
+      .receive([](bool) {}, [&](caf::error&) { ok = false; });
+    if (!ok)
+      return false;
+  }
+  return true;
 }
 
 } // namespace sockd

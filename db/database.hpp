@@ -34,4 +34,10 @@ struct database_config {
 database_actor spawn_database_pool(caf::actor_system& sys,
                                    database_config cfg);
 
+/// Waits until the writes queued in the pool of `workers` workers are done,
+/// at most `budget`: a ping per worker queues behind them (the pool hands
+/// pings out round-robin). False when the database did not answer in time.
+bool drain_database(caf::actor_system& sys, const database_actor& db,
+                    int workers, caf::timespan budget);
+
 } // namespace sockd

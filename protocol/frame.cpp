@@ -218,11 +218,12 @@ parse_result parse(std::string_view text, const limits& lim) {
   bool object = false;
   auto verdict = scan::check(text, lim.max_json_depth, &f, &object);
   if (verdict == scan::verdict::too_deep) {
-    // The members before the one too deep were checked: echo those.
+    // Not parsed, so no `request` (8.11); the members before the one too
+    // deep were checked: echo the topic and the id among them.
     refusal err{errc::bad_frame,
                 "frame nests deeper than " + std::to_string(lim.max_json_depth)
                   + " levels (max_json_depth)",
-                action_text(f.action), {}, std::nullopt};
+                std::nullopt, {}, std::nullopt};
     if (auto topic = read_topic(f.topic, lim); !topic.too_long)
       err.topic = std::move(topic.text);
     if (!f.id.empty())
@@ -230,8 +231,8 @@ parse_result parse(std::string_view text, const limits& lim) {
     return err;
   }
   if (verdict != scan::verdict::ok || !object)
-    return refusal{errc::bad_frame, "frame is not a JSON object", "null", {},
-                   std::nullopt};
+    return refusal{errc::bad_frame, "frame is not a JSON object", std::nullopt,
+                   {}, std::nullopt};
   if (auto k = keepalive_of(f.action, f.payload))
     return *k;
   refusal err;
@@ -260,7 +261,7 @@ parse_result parse(std::string_view text, const limits& lim) {
   }
   if (*kind == control::server_only) {
     err.code = errc::bad_action;
-    err.message = "action " + err.request + " is sent by the server only";
+    err.message = "action " + *err.request + " is sent by the server only";
     return err;
   }
   if (!topic.is_string) {
@@ -276,7 +277,7 @@ parse_result parse(std::string_view text, const limits& lim) {
   }
   inbound result;
   result.kind = *kind;
-  result.action = err.request;
+  result.action = *err.request;
   result.topic = err.topic;
   result.type = std::move(parts->first);
   result.handle = std::move(parts->second);
@@ -344,14 +345,18 @@ bool well_formed(std::string_view raw) {
 glimpse glance(std::string_view text) {
   glance_fields f;
   if (!scan::skim(text, f))
-    return glimpse{std::nullopt, {}, {}, {}};
+    return glimpse{};
   f.result.keep = keepalive_of(f.result.action, f.payload);
+  f.result.object = true;
   return f.result;
 }
 
 refusal rate_limited(const glimpse& g, const limits& lim) {
   refusal r{errc::rate_limited, "too many messages; this one was dropped",
-            "null", {}, std::nullopt};
+            std::nullopt, {}, std::nullopt};
+  if (!g.object)
+    return r; // nothing could be read: code and message only (8.11)
+  r.request = "null";
   // Skimmed, not checked: only small values that check out are echoed.
   if (g.action.size() <= max_id_literal && well_formed(g.action))
     r.request = action_text(g.action);
@@ -492,9 +497,6 @@ std::string encode_replay(std::string_view stored) {
 
 std::string encode_error(const refusal& r) {
   // The payload's keys in nlohmann's order (sorted), as before.
-  bool request_ok = !r.request.empty()
-                    && json_scan::check(r.request, json_scan::deepest, nullptr)
-                         == json_scan::verdict::ok;
   std::string out = "{\"action\":\"ERROR\",\"topic\":";
   out += r.topic.empty() ? std::string{"null"} : quote(r.topic);
   out += ",\"payload\":{\"code\":";
@@ -505,8 +507,15 @@ std::string encode_error(const refusal& r) {
   }
   out += ",\"message\":";
   out += quote(r.message);
-  out += ",\"request\":";
-  out += request_ok ? std::string_view{r.request} : std::string_view{"null"};
+  if (r.request) {
+    bool request_ok = !r.request->empty()
+                      && json_scan::check(*r.request, json_scan::deepest,
+                                          nullptr)
+                           == json_scan::verdict::ok;
+    out += ",\"request\":";
+    out += request_ok ? std::string_view{*r.request}
+                      : std::string_view{"null"};
+  }
   out += "}}";
   return out;
 }

@@ -59,7 +59,10 @@ struct inbound {
 struct refusal {
   errc code = errc::bad_frame;
   std::string message;
-  std::string request;     // the action as JSON text, `null` when unknown
+  // The action as JSON text, `null` when the frame has none; no value
+  // when the frame could not be parsed, whose ERROR then has no `request`
+  // (docs/protocol.md, "Edge cases" 11).
+  std::optional<std::string> request;
   std::string topic;       // empty when unknown
   std::optional<std::string> id;
 };
@@ -78,12 +81,14 @@ struct glimpse {
   std::string_view action;
   std::string_view topic;
   std::string_view id;
+  bool object = false; // the text is shaped like one object
 };
 
 glimpse glance(std::string_view text);
 
 /// The `rate_limited` refusal of a frame dropped unparsed; it carries the
-/// frame's `id` when that is a valid one (docs/protocol.md, "Keepalive, limits, close codes").
+/// frame's `id` when that is a valid one (docs/protocol.md, "Keepalive, limits, close codes"),
+/// and no `request` when the text is not even shaped like an object.
 refusal rate_limited(const glimpse& g, const limits& lim);
 
 // -- encoding -----------------------------------------------------------------

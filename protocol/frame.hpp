@@ -2,7 +2,9 @@
 // encoding what the server sends. Pure code (std, protocol/json_scan.hpp),
 // so every protocol decision is testable without sockets or actors. A
 // frame is checked without a DOM and its payload kept as the client's own
-// text; nothing here recurses on client input.
+// text; nothing here recurses on client input. One source per job:
+// frame_parse.cpp, frame_glance.cpp (the rate limiter's skim),
+// frame_encode.cpp; frame_members.hpp reads the members the first two share.
 #pragma once
 
 #include <chrono>

@@ -8,16 +8,16 @@
 //
 // The lifecycle is one state (`phase`), changed on the strand only:
 //
-//   handshake --accepted--> open --do_close(code)----------> closing
-//                            |                              |       |
-//                            |          peer close or error |       | ours
-//                            |                              v       v written
-//                            +--peer close or error----> answering  close_sent
-//                                                           |       |
-//                                          ours written --> |       | <-- peer close
-//                                                           v       v     or error
-//                                                              shut
-//   any phase --read ends (error, EOF, a cut socket)--> done
+//   handshake --accepted--> open --do_close(code)---------> closing
+//                            |                             |       |
+//                            |         peer close or error |       | ours
+//                            |                             v       v written
+//                            +--peer close or error---> answering  close_sent
+//                                                          |       |
+//                                          ours written -> |       | <- peer
+//                                                          v       v  close or
+//                                                             shut    error
+//   any phase --accept fails, or reading ends (error, EOF, cut)--> done
 //
 // From `closing` on, no data is queued or read: our close frame goes out
 // after the data queued before it (1008 drops that backlog). `shut`: both

@@ -89,8 +89,9 @@ struct glimpse {
 glimpse glance(std::string_view text);
 
 /// The `rate_limited` refusal of a frame dropped unparsed; it carries the
-/// frame's `id` when that is a valid one (docs/protocol.md, "Keepalive, limits, close codes"),
-/// and no `request` when the text is not even shaped like an object.
+/// frame's `id` when that is a valid one (docs/protocol.md, "Keepalive,
+/// limits, close codes"), and no `request` when the text is not even shaped
+/// like an object.
 refusal rate_limited(const glimpse& g, const limits& lim);
 
 // -- encoding -----------------------------------------------------------------

@@ -132,6 +132,40 @@ struct frame_fields : scan::member_sink {
   }
 };
 
+// The refusal of a frame the checker stopped (`verdict` not ok, or not an
+// object): not parsed, so it names no request (8.11). The members before
+// the one too deep were checked: their topic and id are echoed.
+refusal unparsed(scan::verdict verdict, const frame_fields& f,
+                 const limits& lim) {
+  if (verdict != scan::verdict::too_deep)
+    return refusal{errc::bad_frame, "frame is not a JSON object", std::nullopt,
+                   {}, std::nullopt};
+  refusal err{errc::bad_frame,
+              "frame nests deeper than " + std::to_string(lim.max_json_depth)
+                + " levels (max_json_depth)",
+              std::nullopt, {}, std::nullopt};
+  if (auto topic = read_topic(f.topic, lim); !topic.too_long)
+    err.topic = std::move(topic.text);
+  if (!f.id.empty())
+    err.id = read_id(f.id);
+  return err;
+}
+
+// LOAD_MESSAGES paging: absent, or read from the payload object that
+// counts (`inner`); clamped to max_page_size. False: not positive integers.
+bool read_paging(const frame_fields& f, bool inner, bool payload_object,
+                 inbound& result) {
+  if (!f.payload.empty() && f.payload != "null") {
+    if (!payload_object
+        || !read_positive(inner ? f.page : std::string_view{}, result.page)
+        || !read_positive(inner ? f.page_size : std::string_view{},
+                          result.page_size))
+      return false;
+  }
+  result.page_size = std::min(result.page_size, max_page_size);
+  return true;
+}
+
 std::string too_long_message(const limits& lim) {
   return "topic is longer than " + std::to_string(lim.max_topic_bytes)
          + " bytes (max_topic_bytes)";
@@ -143,22 +177,8 @@ parse_result parse(std::string_view text, const limits& lim) {
   frame_fields f;
   bool object = false;
   auto verdict = scan::check(text, lim.max_json_depth, &f, &object);
-  if (verdict == scan::verdict::too_deep) {
-    // Not parsed, so no `request` (8.11); the members before the one too
-    // deep were checked: echo the topic and the id among them.
-    refusal err{errc::bad_frame,
-                "frame nests deeper than " + std::to_string(lim.max_json_depth)
-                  + " levels (max_json_depth)",
-                std::nullopt, {}, std::nullopt};
-    if (auto topic = read_topic(f.topic, lim); !topic.too_long)
-      err.topic = std::move(topic.text);
-    if (!f.id.empty())
-      err.id = read_id(f.id);
-    return err;
-  }
   if (verdict != scan::verdict::ok || !object)
-    return refusal{errc::bad_frame, "frame is not a JSON object", std::nullopt,
-                   {}, std::nullopt};
+    return unparsed(verdict, f, lim);
   if (auto k = keepalive_of(f.action, f.payload))
     return *k;
   refusal err;
@@ -223,20 +243,11 @@ parse_result parse(std::string_view text, const limits& lim) {
     if (inner && is_string(f.target))
       result.target = scan::unquote(f.target);
   }
-  if (result.kind == control::load_messages) {
-    bool ok = true;
-    if (!f.payload.empty() && f.payload != "null") {
-      ok = payload_object
-           && read_positive(inner ? f.page : std::string_view{}, result.page)
-           && read_positive(inner ? f.page_size : std::string_view{},
-                            result.page_size);
-    }
-    if (!ok) {
-      err.code = errc::bad_frame;
-      err.message = "page and pageSize must be positive integers";
-      return err;
-    }
-    result.page_size = std::min(result.page_size, max_page_size);
+  if (result.kind == control::load_messages
+      && !read_paging(f, inner, payload_object, result)) {
+    err.code = errc::bad_frame;
+    err.message = "page and pageSize must be positive integers";
+    return err;
   }
   return result;
 }

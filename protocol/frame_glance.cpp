@@ -30,9 +30,11 @@ struct glance_fields : scan::member_sink {
   }
 };
 
-// A skimmed value that is also well formed (and small, for strings).
+// A skimmed value that is also well formed (and small, for strings). The
+// checker skips a byte order mark in front of a document, which in front of
+// a member's value is no JSON: such a value is not echoed.
 bool well_formed(std::string_view raw) {
-  return !raw.empty()
+  return !raw.empty() && static_cast<unsigned char>(raw.front()) != 0xEF
          && scan::check(raw, 1, nullptr) == scan::verdict::ok;
 }
 

@@ -57,6 +57,9 @@ frames = {
     "garbage": "{not json",
     "empty": "",
     "bom": "\ufeff{\"action\":8,\"topic\":\"a:b\"}",
+    # A byte order mark before a member's value: the rate limiter's skim
+    # once echoed it as the request, and the ERROR was not JSON.
+    "bom_before_value": "{\"action\":\ufeff\"x\",\"id\":\ufeff\"i\"}",
 }
 for name, text in frames.items():
     write(P, name, text)

@@ -6,17 +6,32 @@
 // through a write path of its own. There is exactly one writer, the
 // outbox; pongs and the close frame queue there behind the data.
 //
-//   handshake --accept--> open --close(code)--> closing --read ends--> done
-//       |                  |  \--queue over limit: close 1008 at once
-//       |                  \--peer close: answer it-------^
-//       \--fails-----------+--read error / EOF---------------------> done
+// The lifecycle is one state (`phase`), changed on the strand only:
 //
-// Closing: our close frame goes out after the data queued before it (1008
-// drops that backlog); once both close frames have crossed, or after a
-// protocol error once ours is out, the send side is shut and the read side
-// waits for the peer's EOF. `done` happens once: the actor gets `closed`,
-// the admission slot is released, the socket is closed. A close that hangs
-// (a peer that stopped reading) is cut after a linger time.
+//   handshake --accepted--> open --do_close(code)---------> closing
+//                            |                             |       |
+//                            |         peer close or error |       | ours
+//                            |                             v       v written
+//                            +--peer close or error---> answering  close_sent
+//                                                          |       |
+//                                          ours written -> |       | <- peer
+//                                                          v       v  close or
+//                                                             shut    error
+//   any phase --accept fails, or reading ends (error, EOF, cut)--> done
+//
+// From `closing` on, no data is queued or read: our close frame goes out
+// after the data queued before it (1008 drops that backlog). `shut`: both
+// close frames have crossed (or the peer broke the protocol and ours is
+// out), the send side is shut and the read side waits for the peer's EOF.
+// `done` happens once: the actor gets `closed`, the admission slot is
+// released, the socket is closed. A close that hangs (a peer that stopped
+// reading) is cut after a linger time. Besides the phase, two facts are
+// independent of it: a write waits for the socket (`writing_`), and reading
+// is paused for the connection actor (`read_paused_`).
+//
+// Sources by job: websocket_session.cpp (the lifecycle and the close
+// handshake), websocket_session_read.cpp (reading, inbound flow control),
+// websocket_session_write.cpp (the outbox's writes).
 //
 // Inbound is bounded too: text frames in flight to the connection actor
 // (sent, not yet handled: outbound::frame_done) are counted in frames and
@@ -90,29 +105,52 @@ public:
   static size_t inbound_cost(size_t capacity);
 
 private:
+  enum class phase : uint8_t {
+    handshake,  // Beast's accept under way
+    open,       // frames flow both ways
+    closing,    // our close is queued, the peer's awaited
+    answering,  // our close is queued, nothing more awaited from the peer
+    close_sent, // our close is written, the peer's awaited
+    shut,       // both done: send side shut, reading until EOF
+    done,       // actor told, slot released, socket closed
+  };
+
+  // From `closing` on: no more data in either direction.
+  bool closing() const {
+    return phase_ >= phase::closing;
+  }
+
+  // lifecycle and close handshake (websocket_session.cpp)
   void on_accept(beast::error_code ec);
   void start_connection();
-  void do_read();
-  void on_readable(beast::error_code ec);
-  bool handle_events(); // false: paused, the read chain ends here
-  bool inbound_full() const;
-  bool pause_reading(); // true: paused
-  void resume_reading();
-  void wake_reader();
-  void send_alive();
+  void do_close(uint16_t code, std::string reason);
   void on_peer_close(uint16_t code);
-  void queue_control(ws::opcode op, std::string payload);
-  void do_write();
-  bool write_batch(); // false: blocked or failed
-  void on_writable(beast::error_code ec);
-  void on_batch_written();
+  void on_protocol_error(uint16_t code, std::string what);
+  void on_peer_finished();
+  void on_close_written();
   void on_slow_consumer();
-  void on_close_request(uint16_t code, std::string reason);
   void start_linger();
   void on_linger(beast::error_code ec);
   void shutdown_send();
   void cut();
   void finish();
+
+  // reading (websocket_session_read.cpp)
+  void do_read();
+  void on_read(beast::error_code ec);
+  bool handle_events(); // false: paused, the read chain ends here
+  bool inbound_full() const;
+  bool pause_reading(); // true: paused
+  void on_resume();
+  void wake_reader();
+  void send_alive();
+
+  // writing (websocket_session_write.cpp)
+  void queue_control(ws::opcode op, std::string payload);
+  void do_write();
+  bool write_batch(); // false: blocked or failed
+  void on_write(beast::error_code ec);
+  void on_batch_written();
 
   // Members are few and small: 18,000 idle sockets should cost little.
   tcp::socket socket_;
@@ -132,13 +170,8 @@ private:
   std::atomic<bool> read_paused_{false}; // the read chain waits for them
   std::shared_ptr<websocket_session> paused_self_; // strand only
   std::chrono::steady_clock::time_point alive_sent_{};
-  bool open_ = false;           // handshake done
-  bool writing_ = false;        // waiting for the socket to take more
-  bool closing_ = false;        // our close is queued: no more data
-  bool close_sent_ = false;     // our close frame is written
-  bool close_received_ = false; // the peer's close frame arrived
-  bool failed_ = false;         // the peer broke the protocol
-  bool finished_ = false;       // actor told, slot released
+  phase phase_ = phase::handshake;
+  bool writing_ = false; // a write waits for the socket to take more
 };
 
 } // namespace sockd::net

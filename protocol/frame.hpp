@@ -2,7 +2,9 @@
 // encoding what the server sends. Pure code (std, protocol/json_scan.hpp),
 // so every protocol decision is testable without sockets or actors. A
 // frame is checked without a DOM and its payload kept as the client's own
-// text; nothing here recurses on client input.
+// text; nothing here recurses on client input. One source per job:
+// frame_parse.cpp, frame_glance.cpp (the rate limiter's skim),
+// frame_encode.cpp; frame_members.hpp reads the members the first two share.
 #pragma once
 
 #include <chrono>
@@ -59,7 +61,10 @@ struct inbound {
 struct refusal {
   errc code = errc::bad_frame;
   std::string message;
-  std::string request;     // the action as JSON text, `null` when unknown
+  // The action as JSON text, `null` when the frame has none; no value
+  // when the frame could not be parsed, whose ERROR then has no `request`
+  // (docs/protocol.md, "Edge cases" 11).
+  std::optional<std::string> request;
   std::string topic;       // empty when unknown
   std::optional<std::string> id;
 };
@@ -78,12 +83,15 @@ struct glimpse {
   std::string_view action;
   std::string_view topic;
   std::string_view id;
+  bool object = false; // the text is shaped like one object
 };
 
 glimpse glance(std::string_view text);
 
 /// The `rate_limited` refusal of a frame dropped unparsed; it carries the
-/// frame's `id` when that is a valid one (docs/protocol.md, "Keepalive, limits, close codes").
+/// frame's `id` when that is a valid one (docs/protocol.md, "Keepalive,
+/// limits, close codes"), and no `request` when the text is not even shaped
+/// like an object.
 refusal rate_limited(const glimpse& g, const limits& lim);
 
 // -- encoding -----------------------------------------------------------------

@@ -3,6 +3,8 @@
 // the text with one bit of stack per level. It hands out the members of the
 // two outer levels as spans of the text, so a frame is checked without
 // building a DOM and its payload is relayed as the client wrote it.
+// Sources: json_lexer.hpp (the tokens), json_scan.cpp (check),
+// json_skim.cpp (skim), json_literal.cpp (reading checked literals).
 #pragma once
 
 #include <cstdint>

@@ -62,6 +62,8 @@ test('row 1: a frame 70,000 levels deep is bad_frame, the socket stays up',
     assert.equal(err.topic, topic);
     assert.equal(err.payload.message,
                  'frame nests deeper than 64 levels (max_json_depth)');
+    // Not parsed: no request, the id read before the deep member (8.11).
+    assert.deepEqual(Object.keys(err.payload).sort(), ['code', 'id', 'message']);
     // Unclosed, and as objects: the same answer.
     abuser.send(`{"action":1,"topic":"${topic}","id":"open","payload":`
                 + '['.repeat(depth));

@@ -44,6 +44,9 @@ test('not a JSON object: bad_frame, connection kept', T, async () => {
     c.send(input);
     const f = await c.next(anyError);
     assertErrorFrame(f, 'bad_frame', `input ${JSON.stringify(input)}`);
+    // Not parsed: code and message only, no request (8.11).
+    assert.deepEqual(Object.keys(f.payload).sort(), ['code', 'message'],
+                     `input ${JSON.stringify(input)}`);
     assert.equal(c.isOpen, true);
   }
   // The array holding a SUBSCRIBE did not subscribe.

@@ -136,6 +136,9 @@ test('rate limit: keepalive frames are exempt, garbage is not', T, async () => {
   const errors = await alice.nextN((f) => f && f.action === 'ERROR'
                                         && f.payload.code === 'bad_frame', RATE);
   assert.equal(errors.length, RATE);
+  // Not parsed: code and message only (8.11).
+  assert.ok(errors.every((f) => Object.keys(f.payload).sort().join()
+                                === 'code,message'), JSON.stringify(errors[0]));
   await alice.next(h.isError('rate_limited', { id: 'g-over' }));
   // Still connected, and served again once the bucket refills.
   await refill();

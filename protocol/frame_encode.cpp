@@ -1,0 +1,224 @@
+// Encoding what the server sends (protocol/frame.hpp): every frame built as
+// text without a DOM, with nlohmann's escapes and key order, so the bytes
+// stay what clients (Awayto's among them) already read.
+#include "protocol/frame.hpp"
+
+#include <cstdio>
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/json_scan.hpp"
+
+namespace sockd::protocol {
+
+std::string quote(std::string_view s) {
+  // The escapes nlohmann's dump writes; it repairs invalid UTF-8, which
+  // only text that never came through parse can hold.
+  for (auto c : s)
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      if (!json_scan::valid_utf8(s))
+        return nlohmann::json(std::string{s})
+          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      break;
+    }
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  // Runs that need no escape are copied whole.
+  auto plain = [](unsigned char u) { return u >= 0x20 && u != '"' && u != '\\'; };
+  for (size_t i = 0; i < s.size();) {
+    size_t j = i;
+    while (j < s.size() && plain(static_cast<unsigned char>(s[j])))
+      ++j;
+    out.append(s.data() + i, j - i);
+    if (j == s.size())
+      break;
+    auto c = s[j];
+    i = j + 1;
+    auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (u < 0x20) {
+          out += "\\u00";
+          out += hex[u >> 4];
+          out += hex[u & 0xF];
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+namespace {
+
+// The common head of relayed and stored frames.
+std::string frame_head(std::string_view action, std::string_view topic,
+                       std::string_view sender, std::string_view timestamp,
+                       std::string_view payload) {
+  std::string out;
+  out.reserve(64 + topic.size() + sender.size() + payload.size());
+  out += "{\"action\":";
+  out += action;
+  out += ",\"topic\":";
+  out += quote(topic);
+  out += ",\"sender\":";
+  out += quote(sender);
+  out += ",\"timestamp\":\"";
+  out += timestamp;
+  out += '"';
+  if (!payload.empty()) {
+    out += ",\"payload\":";
+    out += payload;
+  }
+  return out;
+}
+
+} // namespace
+
+std::string encode_relay(std::string_view action, std::string_view topic,
+                         std::string_view sender, std::string_view timestamp,
+                         std::string_view payload, bool store) {
+  auto out = frame_head(action, topic, sender, timestamp, payload);
+  out += store ? ",\"store\":true}" : "}";
+  return out;
+}
+
+std::string encode_stored(std::string_view action, std::string_view topic,
+                          std::string_view sender, std::string_view timestamp,
+                          std::string_view payload) {
+  auto out = frame_head(action, topic, sender, timestamp, payload);
+  out += ",\"historical\":true,\"store\":false}";
+  return out;
+}
+
+namespace {
+
+// The members of a stored frame, copied but for `store` and `historical`.
+struct replay_builder : json_scan::member_sink {
+  std::string out;
+
+  void member(std::string_view parent, std::string_view key,
+              std::string_view value) override {
+    if (!parent.empty() || json_scan::equals(key, "store")
+        || json_scan::equals(key, "historical"))
+      return;
+    out += out.empty() ? '{' : ',';
+    out += key;
+    out += ':';
+    out += value;
+  }
+};
+
+} // namespace
+
+std::string encode_replay(std::string_view stored) {
+  replay_builder b;
+  b.out.reserve(stored.size() + 20);
+  bool object = false;
+  if (json_scan::check(stored, json_scan::deepest, &b, &object)
+        != json_scan::verdict::ok
+      || !object)
+    return std::string{stored};
+  b.out += b.out.empty() ? '{' : ',';
+  b.out += "\"historical\":true}";
+  return std::move(b.out);
+}
+
+std::string encode_error(const refusal& r) {
+  // The payload's keys in nlohmann's order (sorted), as before.
+  std::string out = "{\"action\":\"ERROR\",\"topic\":";
+  out += r.topic.empty() ? std::string{"null"} : quote(r.topic);
+  out += ",\"payload\":{\"code\":";
+  out += quote(to_string(r.code));
+  if (r.id) {
+    out += ",\"id\":";
+    out += quote(*r.id);
+  }
+  out += ",\"message\":";
+  out += quote(r.message);
+  if (r.request) {
+    bool request_ok = !r.request->empty()
+                      && json_scan::check(*r.request, json_scan::deepest,
+                                          nullptr)
+                           == json_scan::verdict::ok;
+    out += ",\"request\":";
+    out += request_ok ? std::string_view{*r.request}
+                      : std::string_view{"null"};
+  }
+  out += "}}";
+  return out;
+}
+
+std::string encode_ack(std::string_view topic, std::string_view id) {
+  std::string out = "{\"action\":\"ACK\",\"topic\":";
+  out += quote(topic);
+  out += ",\"payload\":{\"id\":";
+  out += quote(id);
+  out += "}}";
+  return out;
+}
+
+std::string encode_control(int action, std::string_view topic) {
+  std::string out = "{\"action\":";
+  out += std::to_string(action);
+  out += ",\"topic\":";
+  out += quote(topic);
+  out += '}';
+  return out;
+}
+
+std::string encode_left(std::string_view topic, std::string_view socket_id) {
+  auto id = quote(socket_id);
+  std::string out = "{\"action\":4,\"topic\":";
+  out += quote(topic);
+  out += ",\"sender\":";
+  out += id;
+  out += ",\"payload\":";
+  out += id;
+  out += '}';
+  return out;
+}
+
+std::string encode_participants(std::string_view topic,
+                                std::string_view requester,
+                                std::string_view payload) {
+  std::string out = "{\"action\":10,\"topic\":";
+  out += quote(topic);
+  out += ",\"sender\":";
+  out += quote(requester);
+  out += ",\"payload\":";
+  out += payload;
+  out += '}';
+  return out;
+}
+
+std::string encode_keepalive(keepalive k) {
+  return k == keepalive::ping ? "{\"payload\":\"PING\"}"
+                              : "{\"payload\":\"PONG\"}";
+}
+
+std::string iso_timestamp(std::chrono::system_clock::time_point t) {
+  using namespace std::chrono;
+  auto millis = duration_cast<milliseconds>(t.time_since_epoch()).count();
+  auto secs = static_cast<std::time_t>(millis / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  auto n = std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof(buf) - n, ".%03dZ",
+                static_cast<int>(millis % 1000));
+  return buf;
+}
+
+} // namespace sockd::protocol

@@ -1,11 +1,14 @@
-// Stored messages, history, participants, Awayto's exchange allowance and a
-// database outage (PROTOCOL.md sections 4, 6 and 8.10-8.11, 8.15-8.18,
-// 8.24-8.25, 8.31).
+// Stored messages and their history: store:true answered after the commit,
+// LOAD_MESSAGES pages (newest first, HAS_MORE_MESSAGES, pageSize clamped,
+// bad page values), a database outage and recovery, and every ACKed message
+// in topic_messages (docs/protocol.md, "Storage and history"; /readyz in
+// "Tickets and upgrade"). Who may join and the participant list:
+// storage_access.test.mjs.
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { after, afterEach, before, test } from 'node:test';
 
 import * as h from './harness.mjs';
+import { relay, store as storeOne } from './storage.mjs';
 
 const T = { timeout: 40000 };
 const S = h.SCHEMA;
@@ -15,46 +18,14 @@ let sockd;
 // Every stored message that got its ACK: [topic, m].
 const acked = [];
 
-// Awayto's exchange rule: the user made the booking's quote or owns its
-// schedule bracket slot (db/allowances.cpp reads these columns).
-const U = {
-  quoter: crypto.randomUUID(), slotOwner: crypto.randomUUID(),
-  stranger: crypto.randomUUID(),
-};
-const BOOKING = crypto.randomUUID();
-const OTHER_BOOKING = crypto.randomUUID();
-
 before(async () => {
   pg = await h.startPostgres();
-  const q1 = crypto.randomUUID();
-  const q2 = crypto.randomUUID();
-  const s1 = crypto.randomUUID();
-  const s2 = crypto.randomUUID();
-  // Awayto's tables exist before sockd starts: exchange/* use its rule.
-  await pg.psql(`
-    CREATE SCHEMA ${S};
-    CREATE TABLE ${S}.quotes (id uuid PRIMARY KEY, created_sub uuid NOT NULL);
-    CREATE TABLE ${S}.schedule_bracket_slots (
-      id uuid PRIMARY KEY, created_sub uuid NOT NULL);
-    CREATE TABLE ${S}.bookings (
-      id uuid PRIMARY KEY,
-      quote_id uuid NOT NULL REFERENCES ${S}.quotes (id),
-      schedule_bracket_slot_id uuid NOT NULL
-        REFERENCES ${S}.schedule_bracket_slots (id));
-    INSERT INTO ${S}.quotes VALUES ('${q1}', '${U.quoter}'),
-                                   ('${q2}', '${U.stranger}');
-    INSERT INTO ${S}.schedule_bracket_slots VALUES ('${s1}', '${U.slotOwner}'),
-                                                   ('${s2}', '${U.stranger}');
-    INSERT INTO ${S}.bookings VALUES ('${BOOKING}', '${q1}', '${s1}'),
-                                     ('${OTHER_BOOKING}', '${q2}', '${s2}');`);
   sockd = await h.startSockd({
     databaseUrl: pg.url,
     args: { messages_per_second: 100000, messages_burst: 100000 },
   });
   await h.allow(pg, [
     ['alice', 'chat:*'], ['bob', 'chat:*'], ['carol', 'chat:*'],
-    // topic_allowances does not decide exchange/* while Awayto's rule is on.
-    [U.stranger, 'exchange/0:*'],
   ]);
 });
 
@@ -69,24 +40,8 @@ after(async () => {
 /// Connects each sub and joins `topic` with all of them.
 const joined = (topic, ...subs) => h.joined(sockd, topic, ...subs);
 
-const relay = (topic, m) => {
-  const fn = (f) => f && f.topic === topic && f.payload
-    && typeof f.payload === 'object' && f.payload.m === m && !f.historical
-    && f.action !== 'ERROR' && f.action !== 'ACK';
-  fn.label = `live ${m} on ${topic}`;
-  return fn;
-};
-
-/// Stores one message (id = m) and waits for its echo and ACK; returns the
-/// frame as broadcast.
-async function store(c, topic, m, action = 12) {
-  c.send({ action, topic, payload: { m, text: `message ${m}` }, store: true,
-           id: m });
-  const live = await c.next(relay(topic, m));
-  await c.next(h.isAck(m));
-  acked.push([topic, m]);
-  return live;
-}
+/// Stores one message and records it in `acked`.
+const store = (c, topic, m, action = 12) => storeOne(c, topic, m, action, acked);
 
 /// Sends LOAD_MESSAGES and collects this topic's frames up to the ACK and
 /// those that follow it before a keepalive round trip.
@@ -265,94 +220,6 @@ test('LOAD_MESSAGES with page or pageSize zero, negative or not an integer',
   await alice.roundTrip();
   assert.deepEqual(alice.queued((f) => f && f.historical), [],
                    'nothing replayed for a bad request');
-});
-
-test('LOAD_SUBSCRIBERS: online users and offline writers, sent to all', T,
-     async () => {
-  const topic = h.uniqueTopic();
-  const [alice, bob] = await joined(topic, 'alice', 'bob');
-  const [carol] = await joined(topic, 'carol');
-  await store(carol, topic, 'ls-carol');
-  await carol.close();
-  await alice.next({ action: 4, topic, payload: `carol:${carol.cid}` });
-  await bob.next({ action: 4, topic, payload: `carol:${carol.cid}` });
-  await store(alice, topic, 'ls-alice');
-  bob.take(() => true);
-  alice.send({ action: 10, topic, id: 'ls-1' });
-  const person = (sub, cids, online) => ({
-    scid: sub, cids, name: '', role: '', color: '', exists: true, online,
-  });
-  const expected = {
-    action: 10, topic, sender: alice.cid,
-    payload: {
-      alice: person('alice', [alice.cid], true),
-      bob: person('bob', [bob.cid], true),
-      carol: person('carol', [carol.cid], false),
-    },
-  };
-  for (const c of [alice, bob]) {
-    assert.deepEqual(await c.next({ action: 10, topic }), expected,
-                     `${c.sub}'s participant list`);
-  }
-  await alice.next(h.isAck('ls-1'));
-});
-
-test('LOAD_MESSAGES, LOAD_SUBSCRIBERS and UNSUBSCRIBE need a joined topic', T,
-     async () => {
-  const topic = h.uniqueTopic();
-  const [bob] = await joined(topic, 'bob');
-  await store(bob, topic, 'nj-0');
-  const alice = await h.connect(sockd, 'alice');
-  for (const action of [6, 10, 9, 'LOAD_MESSAGES', 'load_subscribers',
-                        'UNSUBSCRIBE']) {
-    const id = `nj-${action}`;
-    alice.send({ action, topic, payload: { page: 1, pageSize: 10 }, id });
-    const f = await alice.next((x) => h.isReply(x) && x.payload.id === id);
-    assert.deepEqual(f, {
-      action: 'ERROR', topic,
-      payload: { code: 'not_subscribed', message: f.payload.message,
-                 request: action, id },
-    }, `action ${action}`);
-  }
-  await alice.roundTrip();
-  assert.deepEqual(alice.queued((f) => f && f.topic === topic), []);
-  await bob.roundTrip();
-  assert.deepEqual(bob.queued((f) => f && f.action === 10), []);
-});
-
-test("exchange/0..2 follow Awayto's booking rule when its tables exist", T,
-     async () => {
-  const quoter = await h.connect(sockd, U.quoter);
-  const owner = await h.connect(sockd, U.slotOwner);
-  const stranger = await h.connect(sockd, U.stranger);
-  const check = async (c, topic, allowed, who) => {
-    c.send({ action: 8, topic });
-    const f = await c.next((x) => x && x.topic === topic);
-    if (allowed) {
-      assert.deepEqual(f, { action: 8, topic }, `${who} may join ${topic}`);
-    } else {
-      assert.equal(f.action, 'ERROR', `${who} may not join ${topic}: `
-                                      + JSON.stringify(f));
-      assert.equal(f.payload.code, 'forbidden', `${who} on ${topic}`);
-    }
-  };
-  for (const type of ['exchange/0', 'exchange/1', 'exchange/2']) {
-    await check(quoter, `${type}:${BOOKING}`, true, 'the quote creator');
-    await check(owner, `${type}:${BOOKING}`, true, 'the slot owner');
-    // stranger also has a topic_allowances row for exchange/0:*, which
-    // does not count under Awayto's rule.
-    await check(stranger, `${type}:${BOOKING}`, false, 'a stranger');
-    await check(stranger, `${type}:${OTHER_BOOKING}`, true, 'its own booking');
-    await check(quoter, `${type}:${OTHER_BOOKING}`, false, 'another booking');
-    await check(quoter, `${type}:${crypto.randomUUID()}`, false,
-                'an unknown booking');
-    await check(quoter, `${type}:not-a-uuid`, false, 'a handle not a uuid');
-  }
-  // Messages flow between the two participants.
-  const topic = `exchange/0:${BOOKING}`;
-  quoter.send({ action: 12, topic, payload: { m: 'xq', message: 'hello' } });
-  const f = await owner.next(relay(topic, 'xq'));
-  assert.equal(f.sender, quoter.cid);
 });
 
 test('database outage: relays go on, storage says unavailable, then recovers',

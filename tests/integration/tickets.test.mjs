@@ -1,6 +1,7 @@
-// Tickets and the upgrade (PROTOCOL.md sections 1, 2 and 8.1-8.6, 8.27-8.29):
-// JWT checks, the ticket's format, single use and expiry, CORS, the origin
-// check and the connection caps.
+// Tickets (docs/protocol.md, "Tickets and upgrade"): the JWT checks of
+// GET /ticket (HS256, RS256 with jwt_public_key, iss, aud, the leeway),
+// the ticket's format, single use and expiry. CORS, the origin check and
+// the connection caps: upgrade.test.mjs.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -9,11 +10,10 @@ import path from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 
 import * as h from './harness.mjs';
+import { APP, OTHER, assert401, assertErrorBody, ticketFor }
+  from './tickets.mjs';
 
 const T = { timeout: 30000 };
-const APP = 'https://app.example';
-const OTHER = 'https://other.example';
-const EVIL = 'https://evil.example';
 const ISSUER = 'https://issuer.example/realms/awayto';
 
 let pg;
@@ -33,11 +33,8 @@ before(async () => {
   s.main = await h.startSockd({
     ...common, args: { allowed_origins: `${APP},${OTHER}` },
   });
-  const [plain, usercap, nodecap, both, rsaonly, claims] = await Promise.all([
+  const [plain, both, rsaonly, claims] = await Promise.all([
     h.startSockd({ ...common, args: { ...lean, ticket_ttl: 1 } }),
-    h.startSockd({ ...common, args: { ...lean, max_connections_per_user: 2 } }),
-    h.startSockd({ ...common,
-                   args: { ...lean, max_connections: 3, allowed_origins: APP } }),
     h.startSockd({ ...common, args: { ...lean, jwt_public_key: keyfile } }),
     h.startSockd({ ...common, secret: null,
                    args: { ...lean, jwt_public_key: keyfile } }),
@@ -45,7 +42,7 @@ before(async () => {
                    args: { ...lean, jwt_issuer: ISSUER, jwt_audience: 'sockd',
                            jwt_leeway: 5 } }),
   ]);
-  Object.assign(s, { plain, usercap, nodecap, both, rsaonly, claims });
+  Object.assign(s, { plain, both, rsaonly, claims });
 });
 
 afterEach(() => h.closeAllClients());
@@ -56,33 +53,6 @@ after(async () => {
   if (pg) await pg.cleanup();
   if (keydir) fs.rmSync(keydir, { recursive: true, force: true });
 });
-
-/// A refusal's body: exactly {"error":{"code","message"}}.
-function assertErrorBody(body, code, what) {
-  assert.ok(body && typeof body === 'object', `${what}: JSON body`);
-  assert.deepEqual(Object.keys(body), ['error'], what);
-  assert.deepEqual(Object.keys(body.error).sort(), ['code', 'message'], what);
-  assert.equal(body.error.code, code, what);
-  assert.equal(typeof body.error.message, 'string', what);
-  assert.ok(body.error.message.length > 0, `${what}: message not empty`);
-}
-
-function assert401(res, what) {
-  assert.equal(res.status, 401, `${what}: ${res.status} ${res.text}`);
-  assertErrorBody(res.body, 'unauthorized', what);
-  assert.match(String(res.headers['content-type']), /application\/json/, what);
-}
-
-async function ticketFor(sockd, sub, opts) {
-  const res = await h.getTicket(sockd, h.userToken(sub), opts);
-  assert.equal(res.status, 200, res.text);
-  return res.body.ticket;
-}
-
-function varyHasOrigin(headers) {
-  return String(headers.vary || '').split(',')
-    .some((v) => v.trim().toLowerCase() === 'origin');
-}
 
 const now = h.nowSeconds;
 
@@ -212,139 +182,6 @@ test('an unused ticket expires after ticket_ttl', T, async () => {
   const err = await h.refused(h.openSocket(s.plain, ticket));
   assert.equal(err.status, 401, err.message);
   assertErrorBody(err.body, 'unauthorized', 'expired ticket');
-});
-
-test('CORS preflight for an allowed origin', T, async () => {
-  for (const p of ['/ticket', '/v1/sock/ticket']) {
-    for (const origin of [APP, OTHER]) {
-      const res = await h.request(s.main, {
-        method: 'OPTIONS', path: p,
-        headers: { Origin: origin, 'Access-Control-Request-Method': 'GET',
-                   'Access-Control-Request-Headers': 'authorization' },
-      });
-      assert.equal(res.status, 204, `${p} ${origin}`);
-      assert.equal(res.headers['access-control-allow-origin'], origin);
-      assert.equal(res.headers['access-control-allow-methods'], 'GET, OPTIONS');
-      assert.equal(res.headers['access-control-allow-headers'], 'Authorization');
-      assert.ok(varyHasOrigin(res.headers), `Vary: Origin on ${p}`);
-    }
-  }
-});
-
-test('CORS on GET /ticket: allowed origin echoed, others get none', T,
-     async () => {
-  const token = h.userToken('alice');
-  for (const origin of [APP, OTHER]) {
-    const res = await h.getTicket(s.main, token, { origin });
-    assert.equal(res.status, 200);
-    assert.equal(res.headers['access-control-allow-origin'], origin);
-    assert.ok(varyHasOrigin(res.headers));
-  }
-  const res = await h.getTicket(s.main, token, { origin: EVIL });
-  assert.equal(res.headers['access-control-allow-origin'], undefined);
-  const pre = await h.request(s.main, {
-    method: 'OPTIONS', path: '/ticket',
-    headers: { Origin: EVIL, 'Access-Control-Request-Method': 'GET' },
-  });
-  assert.equal(pre.headers['access-control-allow-origin'], undefined);
-  // The 401 carries the CORS headers too, so a browser can read it.
-  const denied = await h.getTicket(s.main, null, { origin: APP });
-  assert401(denied, '401 with an allowed origin');
-  assert.equal(denied.headers['access-control-allow-origin'], APP);
-  assert.ok(varyHasOrigin(denied.headers));
-});
-
-test('CORS: no allow list, no CORS headers', T, async () => {
-  const res = await h.getTicket(s.plain, h.userToken('alice'), { origin: APP });
-  assert.equal(res.status, 200);
-  assert.equal(res.headers['access-control-allow-origin'], undefined);
-  const pre = await h.request(s.plain, {
-    method: 'OPTIONS', path: '/ticket',
-    headers: { Origin: APP, 'Access-Control-Request-Method': 'GET' },
-  });
-  assert.equal(pre.headers['access-control-allow-origin'], undefined);
-});
-
-test('upgrade origin check: 403 without consuming the ticket', T, async () => {
-  const ticket = await ticketFor(s.main, 'alice');
-  const err = await h.refused(h.openSocket(s.main, ticket, { origin: EVIL }));
-  assert.equal(err.status, 403, err.message);
-  assertErrorBody(err.body, 'origin_not_allowed', 'disallowed origin');
-  const c = await h.openSocket(s.main, ticket, { origin: APP });
-  await c.roundTrip();
-  // No Origin header at all (not a browser): allowed.
-  const d = await h.openSocket(s.main, await ticketFor(s.main, 'bob'));
-  await d.roundTrip();
-  // No allow list: any origin.
-  const e = await h.openSocket(s.plain, await ticketFor(s.plain, 'bob'),
-                               { origin: EVIL });
-  await e.roundTrip();
-});
-
-test('per-user cap: the third socket gets 429, closing one frees a slot', T,
-     async () => {
-  const a1 = await h.openSocket(s.usercap, await ticketFor(s.usercap, 'alice'));
-  const a2 = await h.openSocket(s.usercap, await ticketFor(s.usercap, 'alice'));
-  const third = await ticketFor(s.usercap, 'alice');
-  const err = await h.refused(h.openSocket(s.usercap, third));
-  assert.equal(err.status, 429, err.message);
-  assertErrorBody(err.body, 'too_many_connections', 'third socket');
-  // Another user is not affected.
-  const b1 = await h.openSocket(s.usercap, await ticketFor(s.usercap, 'bob'));
-  await b1.roundTrip();
-  // The refused ticket was consumed.
-  const again = await h.refused(h.openSocket(s.usercap, third));
-  assert.equal(again.status, 401, again.message);
-  await a1.close();
-  // The slot is released once the server has seen the close.
-  const a3 = await h.eventually(async () => {
-    try {
-      return await h.openSocket(s.usercap, await ticketFor(s.usercap, 'alice'));
-    } catch (e) {
-      if (e.status === 429) return null;
-      throw e;
-    }
-  }, { timeout: 5000, what: 'a slot for alice after closing one' });
-  await a3.roundTrip();
-  await a2.roundTrip();
-});
-
-test('node cap: 503 server_full; origin and ticket are checked first', T,
-     async () => {
-  const clients = [];
-  for (const sub of ['alice', 'bob', 'carol']) {
-    clients.push(await h.openSocket(s.nodecap, await ticketFor(s.nodecap, sub)));
-  }
-  const full_ticket = await ticketFor(s.nodecap, 'dave');
-  let err = await h.refused(h.openSocket(s.nodecap, full_ticket));
-  assert.equal(err.status, 503, err.message);
-  assertErrorBody(err.body, 'server_full', 'fourth socket');
-  // Order of checks: origin 403, ticket 401, then the node cap.
-  err = await h.refused(h.openSocket(s.nodecap, `${crypto.randomUUID()}:`
-                                                + `${crypto.randomUUID()}`));
-  assert.equal(err.status, 401, `unknown ticket on a full node: ${err.message}`);
-  const kept = await ticketFor(s.nodecap, 'erin');
-  err = await h.refused(h.openSocket(s.nodecap, kept, { origin: EVIL }));
-  assert.equal(err.status, 403, `bad origin on a full node: ${err.message}`);
-  assertErrorBody(err.body, 'origin_not_allowed', 'bad origin on a full node');
-  // The 403 did not consume erin's ticket: on the full node it passes the
-  // ticket check and meets the cap.
-  err = await h.refused(h.openSocket(s.nodecap, kept, { origin: APP }));
-  assert.equal(err.status, 503, `erin's ticket survived the 403: ${err.message}`);
-  await clients[0].close();
-  // The slot is released once the server has seen the close.
-  const probe = await h.eventually(async () => {
-    try {
-      return await h.openSocket(s.nodecap, await ticketFor(s.nodecap, 'frank'));
-    } catch (e) {
-      if (e.status === 503) return null;
-      throw e;
-    }
-  }, { timeout: 5000, what: 'a free slot after closing one' });
-  await probe.roundTrip();
-  // The ticket refused with 503 was consumed: 401 now, not 503.
-  err = await h.refused(h.openSocket(s.nodecap, full_ticket));
-  assert.equal(err.status, 401, `the ticket refused with 503 was consumed: ${err.message}`);
 });
 
 test('RS256 with jwt_public_key, next to HS256 with jwt_secret', T,

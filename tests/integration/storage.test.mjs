@@ -1,6 +1,6 @@
 // Stored messages, history, participants, Awayto's exchange allowance and a
-// database outage (PROTOCOL.md sections 4, 6 and 8.10-8.11, 8.15-8.18,
-// 8.24-8.25, 8.31).
+// database outage (docs/protocol.md, "Storage and history" and
+// "Participants"; docs/storage.md).
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, afterEach, before, test } from 'node:test';

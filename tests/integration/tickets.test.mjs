@@ -1,5 +1,5 @@
-// Tickets and the upgrade (PROTOCOL.md sections 1, 2 and 8.1-8.6, 8.27-8.29):
-// JWT checks, the ticket's format, single use and expiry, CORS, the origin
+// Tickets and the upgrade (docs/protocol.md, "Tickets and upgrade"): JWT
+// checks, the ticket's format, single use and expiry, CORS, the origin
 // check and the connection caps.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';

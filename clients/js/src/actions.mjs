@@ -1,4 +1,5 @@
-// The numbers of the actions on the wire (docs/protocol.md, "Frames").
+// Awayto's action numbers, as sent on the wire (docs/client.md; how sockd
+// reads an action: docs/protocol.md, "Frames").
 
 /** Awayto's SocketActions, as numbered on the wire. */
 export const SocketActions = Object.freeze({

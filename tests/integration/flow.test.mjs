@@ -1,6 +1,7 @@
 // The whole Awayto client flow against the real sockd: ticket, upgrade,
 // subscribe, relay, targeted delivery, acknowledgements, unsubscribe,
-// disconnect, keepalive frames and per-topic ordering (PROTOCOL.md 1-5).
+// disconnect, keepalive frames and per-topic ordering (docs/protocol.md,
+// "Tickets and upgrade" to "Relays", and "Keepalive, limits, close codes").
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { test } from 'node:test';

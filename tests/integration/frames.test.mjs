@@ -1,6 +1,7 @@
-// Frame validation (PROTOCOL.md sections 3, 5 and 8.7, 8.11, 8.13): error
-// frames for bad input with the connection kept, closes for binary and
-// oversized frames, and the exact shape of error frames.
+// Frame validation (docs/protocol.md, "Frames"; the closes in "Keepalive,
+// limits, close codes"): error frames for bad input with the connection
+// kept, closes for binary and oversized frames, and the exact shape of
+// error frames.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 

@@ -1,4 +1,5 @@
-// Limits and denials (PROTOCOL.md section 4 and 8.19-8.23): the rate limit,
+// Limits and denials (docs/protocol.md, "Keepalive, limits, close codes" and
+// "Subscribing"; patterns in docs/storage.md, "Allowances"): the rate limit,
 // the keepalive timeout, slow consumers, forbidden topics and allowance
 // patterns.
 import assert from 'node:assert/strict';

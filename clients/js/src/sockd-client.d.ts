@@ -1,5 +1,5 @@
-// Types for sockd-client.mjs. The wire format is /work/shared/PROTOCOL.md
-// (docs/client.md in the repository describes the API).
+// Types for sockd-client.mjs. The wire format is docs/protocol.md;
+// docs/client.md describes the API.
 
 export declare const SocketActions: Readonly<{
   PING_CHANNEL: 0;

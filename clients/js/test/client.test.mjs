@@ -37,9 +37,18 @@ after(async () => {
 });
 
 /// A WebSocket class that records what the client sends and receives.
+/// `sentN(pred, n)` resolves once `n` frames the client sent match `pred`;
+/// `written()` once all it sent so far has been handed to the kernel.
 function spySocket() {
   const sent = [];
   const received = [];
+  const waiters = new Set();
+  let last_write = Promise.resolve();
+  const check = (w) => {
+    if (sent.filter(w.pred).length < w.n) return;
+    waiters.delete(w);
+    w.resolve();
+  };
   class SpySocket extends WebSocket {
     constructor(url) {
       super(url);
@@ -49,10 +58,21 @@ function spySocket() {
     }
     send(data) {
       sent.push(JSON.parse(data));
-      super.send(data);
+      // The callback also gets a write error, which the client's own close
+      // handling reports; here it only ends the wait.
+      last_write = new Promise((resolve) => { super.send(data, resolve); });
+      for (const w of [...waiters]) check(w);
     }
   }
-  return { SpySocket, sent, received };
+  const sentN = (pred, n, ms = 5000) => {
+    const done = new Promise((resolve) => {
+      const w = { pred, n, resolve };
+      waiters.add(w);
+      check(w);
+    });
+    return h.within(done, ms, `${n} sent frames matching ${pred}`);
+  };
+  return { SpySocket, sent, received, sentN, written: () => last_write };
 }
 
 /// A client of `server` for `sub`; closed after each test.
@@ -95,6 +115,7 @@ function collect(client, topic) {
 }
 
 const isText = (m) => (f) => f.action === A.TEXT && f.payload?.m === m;
+const isKeepalive = (word) => (f) => f.payload === word && f.action === undefined;
 
 test('connects with a ticket; connectionId is the ticket\'s second half', T,
   async () => {
@@ -253,8 +274,13 @@ test('two listeners share one SUBSCRIBE; the last one leaving unsubscribes',
     await h.eventually(() => two.frames.some(isText('to-two')),
                        { what: 'relay at the remaining listener' });
     assert.ok(!one.frames.some(isText('to-two')));
-    assert.equal(unsubs().length, 0);
-    await bob.none((f) => f.action === A.UNSUBSCRIBE_TOPIC, 300);
+    assert.equal(unsubs().length, 0); // an UNSUBSCRIBE goes out at once
+    // Still joined: alice's relay is acknowledged (not not_subscribed) and
+    // reaches bob with no leave notice before it, which the topic would
+    // have sent him first.
+    await c.request(A.TEXT, topic, { m: 'still-joined' });
+    await bob.next(isText('still-joined'));
+    assert.deepEqual(bob.queued((f) => f.action === A.UNSUBSCRIBE_TOPIC), []);
 
     two.stop();
     await h.eventually(() => unsubs().length === 1, { what: 'UNSUBSCRIBE' });
@@ -264,10 +290,13 @@ test('two listeners share one SUBSCRIBE; the last one leaving unsubscribes',
     assert.deepEqual(c.topics(), []);
     bob.send({ action: A.TEXT, topic, payload: { m: 'after' } });
     await bob.next(isText('after'));
-    await bob.roundTrip();
-    await h.sleep(100);
-    assert.ok(!two.frames.some(isText('after')));
     assert.equal(subs().length, 1);
+    // Nothing of 'after' came to alice: she joins again, and the topic,
+    // which handled 'after' before this join (bob has it), sends her the
+    // join ack behind anything it sent her before.
+    await nextOn(c, topic, (f) => f.action === A.SUBSCRIBE);
+    assert.ok(!spy.received.some(isText('after')), 'sent after leaving');
+    assert.ok(!two.frames.some(isText('after')), 'delivered after stop()');
   });
 
 test('history: LOAD_MESSAGES replays before its ACK, then HAS_MORE', T,
@@ -306,14 +335,17 @@ test('PING from the server is answered with PONG; the socket stays up', T,
     const cid = await c.waitForOpen();
     const messages = [];
     c.on('message', (f) => messages.push(f));
-    // ping_interval 1 s, ping_timeout 3 s: idle for longer than the timeout.
-    await h.sleep(4500);
-    const pings = spy.received.filter((f) => f.payload === 'PING'
-                                      && f.action === undefined);
-    const pongs = spy.sent.filter((f) => f.payload === 'PONG'
-                                  && f.action === undefined);
-    assert.ok(pings.length >= 3, `PINGs received: ${pings.length}`);
-    assert.equal(pongs.length, pings.length);
+    // ping_interval 1 s, ping_timeout 3 s. sockd's keepalive visits the
+    // connection once per interval, never early, and each visit sends a
+    // PING or, when no sign of life came for ping_timeout, closes instead
+    // (actors/connection.cpp). Its 4th visit is at least 3 s after the
+    // connection began: a 4th PING proves the PONGs kept it open. The 5th
+    // PONG (the client answers as the PING arrives) leaves a visit to spare.
+    await spy.sentN(isKeepalive('PONG'), 5, 15000);
+    const pings = spy.received.filter(isKeepalive('PING'));
+    const pongs = spy.sent.filter(isKeepalive('PONG'));
+    assert.equal(pings.length, 5);
+    assert.equal(pongs.length, 5);
     assert.equal(spy.sent.length, pongs.length, 'nothing else was sent');
     assert.equal(c.connected, true);
     assert.equal(c.connectionId, cid, 'no reconnect happened');
@@ -322,26 +354,38 @@ test('PING from the server is answered with PONG; the socket stays up', T,
 
 test('close() stops reconnecting for good', T, async () => {
   const port = await h.freePort(); // nobody listens there
-  let tickets = 0;
+  const fetches = [];
   const c = createSockdClient({
     url: `http://127.0.0.1:${port}`,
     getToken: () => h.userToken('alice'),
     WebSocket,
-    fetch: (...args) => { tickets += 1; return fetch(...args); },
+    fetch: (...args) => {
+      const p = fetch(...args);
+      fetches.push(p);
+      return p;
+    },
     backoff: { initialMs: 20, maxMs: 40 },
   });
+  const tickets = () => fetches.length;
   clients.add(c);
   const errors = [];
   c.on('error', (e) => errors.push(e));
-  await h.eventually(() => tickets >= 3, { what: 'three attempts' });
+  await h.eventually(() => tickets() >= 3, { what: 'three attempts' });
   assert.ok(errors.every((e) => e.code === 'ticket_failed'));
   c.close();
-  const after_close = tickets;
+  const after_close = tickets();
   const events = [];
   c.on('state', (s) => events.push(s));
   c.on('reconnecting', (r) => events.push(r));
-  await h.sleep(300);
-  assert.equal(tickets, after_close);
+  // Only time can show that nothing happens, but a bounded time suffices.
+  // What could still start an attempt: a ticket request in flight (awaited
+  // here; its outcome is handled in the same turn), or a retry timer
+  // close() failed to clear, armed for at most maxMs (40 ms) before
+  // close(). Node runs timers in the order they fall due, so once a timer
+  // armed now for 5 x maxMs has fired, such a retry would have run.
+  await Promise.allSettled(fetches);
+  await h.sleep(5 * 40);
+  assert.equal(tickets(), after_close);
   assert.deepEqual(events, []);
   assert.equal(c.state, 'closed');
 });
@@ -354,12 +398,30 @@ test('reconnect: sockd killed and restarted on the same port; the client '
     let restarted = null;
     try {
       let tickets = 0;
+      const spy = spySocket();
       const c = makeClient(own, 'alice', {
         fetch: (...args) => { tickets += 1; return fetch(...args); },
         backoff: { initialMs: 100, maxMs: 800 },
+        WebSocket: spy.SpySocket,
       });
-      const retries = [];
-      c.on('reconnecting', (r) => retries.push({ ...r, at: Date.now() }));
+      const retries = [];      // reconnecting events, with the tickets so far
+      const waited = new Set(); // attempts whose delay had passed
+      const starts = [];       // per start after a retry: had it waited?
+      let fourth_retry = null;
+      const fourth = new Promise((resolve) => { fourth_retry = resolve; });
+      c.on('reconnecting', (r) => {
+        retries.push({ ...r, tickets });
+        // Armed just before the client arms its retry timer, for the same
+        // delay: Node runs timers of one duration in the order they were
+        // armed, so this one fires first; an attempt starting before it
+        // fired did not wait its delay.
+        setTimeout(() => waited.add(r.attempt), r.delayMs);
+        if (r.attempt === 4) fourth_retry();
+      });
+      c.on('state', ({ state }) => {
+        if (state === 'connecting' && retries.length > 0)
+          starts.push(waited.has(retries.length));
+      });
       const closes = [];
       c.on('close', (e) => closes.push(e));
       const topic = h.uniqueTopic('chat');
@@ -367,12 +429,14 @@ test('reconnect: sockd killed and restarted on the same port; the client '
       const cid1 = await c.waitForOpen();
       await h.eventually(() => c.isJoined(topic), { what: 'joined' });
 
-      // Freeze sockd so a request is surely in flight, then kill it: the
-      // pending request is rejected when the socket goes.
+      // Freeze sockd so a request is surely in flight (written to the
+      // socket, never answered), then kill it: the pending request is
+      // rejected when the socket goes.
       own.process.kill('SIGSTOP');
       const inflight = c.request(A.TEXT, topic, { m: 'lost' })
         .then(() => null, (e) => e);
-      await h.sleep(100);
+      await spy.written();
+      assert.equal(c.pendingRequests, 1);
       own.process.kill('SIGKILL');
       await own.kill();
       const lost = await inflight;
@@ -382,19 +446,20 @@ test('reconnect: sockd killed and restarted on the same port; the client '
       assert.equal(c.connectionId, '');
       assert.equal(c.isJoined(topic), false);
 
-      // Down for a while: attempts back off instead of storming.
-      await h.sleep(2000);
-      const down_attempts = retries.length;
-      assert.ok(down_attempts >= 2, `attempts while down: ${down_attempts}`);
-      assert.ok(down_attempts <= 12, `too many attempts: ${down_attempts}`);
-      retries.forEach((r, i) => {
+      // Down for a while: attempts back off instead of storming. Four
+      // retries scheduled: each delay drawn under a cap doubling from
+      // 100 ms to at most 800 ms, each attempt started only after its delay,
+      // and one ticket per attempt (the first connection's, then one per
+      // retry that ran).
+      await h.within(fourth, 10000, 'the fourth retry');
+      retries.slice(0, 4).forEach((r, i) => {
         assert.equal(r.attempt, i + 1);
         assert.ok(r.delayMs >= 0 && r.delayMs <= Math.min(800, 100 * 2 ** i),
                   `attempt ${r.attempt} waited ${r.delayMs} ms`);
+        assert.equal(r.tickets, i + 1, `tickets before retry ${r.attempt}`);
       });
-      // One ticket per attempt: the first one plus every retry that ran.
-      assert.ok(tickets >= down_attempts, `tickets ${tickets}`);
-      assert.ok(tickets <= down_attempts + 1, `tickets ${tickets}`);
+      assert.deepEqual(starts.slice(0, 3), [true, true, true],
+                       'attempts 1-3 started after their delays');
 
       restarted = await h.startSockd({
         databaseUrl: pg.url,

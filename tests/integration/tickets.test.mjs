@@ -93,7 +93,7 @@ test('refused tokens: 401 with the JSON error body', T, async () => {
     'Token scheme': { authorization: `Token ${good}` },
   };
   for (const [what, c] of Object.entries(cases)) {
-    for (const p of ['/ticket', '/v1/sock/ticket']) {
+    for (const p of ['/ticket', '/v1/sock/ticket', '/api/v1/sock/ticket']) {
       const res = await h.getTicket(s.main, c.token,
                                     { path: p, authorization: c.authorization });
       assert401(res, `${what} at ${p}`);
@@ -136,6 +136,23 @@ test('the ticket is <uuid>:<uuid>, fresh each time', T, async () => {
     seen.add(auth);
     seen.add(cid);
   }
+});
+
+test('Awayto\'s path /api/v1/sock/ticket: its ticket opens /sock once', T,
+     async () => {
+  const ticket = await ticketFor(s.main, 'alice',
+                                 { path: '/api/v1/sock/ticket', origin: APP });
+  assert.match(ticket, h.TICKET_RE);
+  const c = await h.openSocket(s.main, ticket, { origin: APP });
+  assert.equal(c.cid, ticket.split(':')[1]);
+  await c.roundTrip();
+  const err = await h.refused(h.openSocket(s.main, ticket));
+  assert.equal(err.status, 401, 'single use like /ticket');
+  // Only the exact path: a near miss is an unknown resource.
+  const near = await h.getTicket(s.main, h.userToken('alice'),
+                                 { path: '/api/v1/sock/tickets' });
+  assert.equal(near.status, 404, near.text);
+  assertErrorBody(near.body, 'not_found', 'near miss');
 });
 
 test('a ticket is single use', T, async () => {

@@ -47,7 +47,7 @@ function varyHasOrigin(headers) {
 }
 
 test('CORS preflight for an allowed origin', T, async () => {
-  for (const p of ['/ticket', '/v1/sock/ticket']) {
+  for (const p of ['/ticket', '/v1/sock/ticket', '/api/v1/sock/ticket']) {
     for (const origin of [APP, OTHER]) {
       const res = await h.request(s.main, {
         method: 'OPTIONS', path: p,

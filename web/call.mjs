@@ -224,7 +224,9 @@ function failed(e) {
 /** An RTC frame (13) of the call topic, from connection `from`. */
 function onSignal(from, p) {
   if (p.type === 'join') {
-    if (call.phase !== 'calling' || call.peer) {
+    // call.local: a join meant for an earlier call may come while this one
+    // still waits for the camera.
+    if (call.phase !== 'calling' || call.peer || !call.local) {
       signal(from, 'busy');
       return;
     }

@@ -13,7 +13,7 @@
 // and does nothing, so a late event of a dropped socket changes nothing.
 import { SockdError } from './errors.mjs';
 import { text_of } from './inbound.mjs';
-import { fetch_ticket, socket_url } from './ticket.mjs';
+import { fetch_ticket, login_token, socket_url } from './ticket.mjs';
 
 /**
  * `events` is the client's emitter. `hooks.text(text)` gets every message
@@ -52,10 +52,8 @@ export function create_connection(cfg, events, hooks) {
     set_state('connecting');
     let ticket;
     try {
-      const token = await cfg.getToken();
+      const token = await login_token(cfg);
       if (gen !== generation) return;
-      if (typeof token !== 'string' || token === '')
-        throw new SockdError('no_token', 'getToken() gave no token');
       ticket = await fetch_ticket(cfg, token);
       if (gen !== generation) return;
     } catch (e) {

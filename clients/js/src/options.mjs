@@ -44,6 +44,7 @@ export function read_options(options) {
     idle_timeout_ms: options.idleTimeoutMs ?? 0,
     max_pending: options.maxPending ?? DEFAULTS.maxPending,
     ticket_path: options.ticketPath ?? '/ticket',
+    turn_path: options.turnPath ?? '/turn',
     socket_path: options.socketPath ?? '/sock',
     http_base: trim_slash(base),
     random: options.random ?? Math.random,

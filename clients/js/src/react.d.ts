@@ -2,8 +2,8 @@
 // top of the sockd client.
 import type * as React from 'react';
 import type {
-  SockdClient, SockdClientOptions, SocketAction, SocketParticipant,
-  SocketResponseHandler,
+  SockdClient, SockdClientOptions, SockdIceServer, SocketAction,
+  SocketParticipant, SocketResponseHandler,
 } from './sockd-client.js';
 
 export { SocketActions } from './sockd-client.js';
@@ -37,6 +37,13 @@ export declare function WebSocketProvider(
 
 export declare function useSockdClient(): SockdClient | null;
 export declare function useWebSocketSend(): WebSocketContextType['transmit'];
+
+/**
+ * A stable function fetching a fresh TURN credential (client.iceServers(),
+ * GET /turn) as RTCPeerConnection's iceServers; rejects with SockdError
+ * `no_client` outside a provider.
+ */
+export declare function useIceServers(): () => Promise<SockdIceServer[]>;
 
 /** A stable light background colour for a user id. */
 export declare function colorFor(id: string): string;

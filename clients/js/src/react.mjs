@@ -3,7 +3,7 @@
 // React.createElement, so it needs no build step; React is a peer dependency
 // of this file only.
 import * as React from 'react';
-import { createSockdClient, SocketActions } from './sockd-client.mjs';
+import { createSockdClient, SockdError, SocketActions } from './sockd-client.mjs';
 
 const A = SocketActions;
 const h = React.createElement;
@@ -50,6 +50,7 @@ export function WebSocketProvider(props) {
         idleTimeoutMs: p.idleTimeoutMs,
         ticketPath: p.ticketPath,
         socketPath: p.socketPath,
+        turnPath: p.turnPath,
       });
     }
     setClient(c);
@@ -87,6 +88,22 @@ export function WebSocketProvider(props) {
 /** The provider's client, for request(), events and the rest. */
 export function useSockdClient() {
   return React.useContext(SockdClientContext);
+}
+
+/**
+ * A stable function that fetches a fresh TURN credential through the
+ * provider's client (client.iceServers(), GET /turn), for
+ * `new RTCPeerConnection({ iceServers: await getIceServers() })`. Fetch per
+ * call rather than once: the credential expires after the server's
+ * turn_ttl. Rejects with SockdError `no_client` outside a provider.
+ */
+export function useIceServers() {
+  const client = React.useContext(SockdClientContext);
+  return React.useCallback(
+    () => (client ? client.iceServers()
+      : Promise.reject(new SockdError('no_client',
+        'useIceServers: no WebSocketProvider client yet'))),
+    [client]);
 }
 
 /** Awayto's useWebSocketSend: the context's transmit. */

@@ -76,7 +76,8 @@ export type SockdErrorCode =
   // raised by the client itself
   | 'disconnected' | 'closed' | 'timeout' | 'too_many_pending'
   | 'unauthorized' | 'no_token' | 'bad_ticket' | 'bad_url'
-  | 'ticket_failed' | 'socket_failed' | 'send_failed'
+  | 'ticket_failed' | 'socket_failed' | 'send_failed' | 'bad_turn' | 'no_client'
+  | 'not_found'
   | (string & {});
 
 export declare class SockdError extends Error {
@@ -150,10 +151,23 @@ export interface SockdClientOptions {
   ticketPath?: string;
   /** Default `/sock`. */
   socketPath?: string;
+  /** Default `/turn` (Awayto-style: `/api/v1/turn`). */
+  turnPath?: string;
   /** Start connecting at once (default true). */
   autoConnect?: boolean;
   /** Source of randomness for the jitter (default Math.random). */
   random?: () => number;
+}
+
+/**
+ * One entry of RTCPeerConnection's `iceServers` as GET /turn gives it (the
+ * DOM's RTCIceServer accepts it as it is): the username is
+ * `<expiry unix time>:<user id>`, the credential coturn's REST password.
+ */
+export interface SockdIceServer {
+  urls: string[];
+  username: string;
+  credential: string;
 }
 
 export interface RequestOptions {
@@ -188,6 +202,13 @@ export interface SockdClient {
   subscribe<T = unknown>(topic: string, callback: SocketResponseHandler<T>): () => void;
   /** Resolves with the connection id once connected. */
   waitForOpen(timeoutMs?: number): Promise<string>;
+  /**
+   * Fetches GET /turn with the login token: a fresh TURN credential for
+   * `new RTCPeerConnection({ iceServers })`. Rejects with a SockdError
+   * (`no_token`, `unauthorized`, `not_found` when the server has no
+   * turn_secret, `bad_turn`). Needs no open socket.
+   */
+  iceServers(): Promise<SockdIceServer[]>;
   on<E extends keyof SockdClientEvents>(event: E,
     listener: (value: SockdClientEvents[E]) => void): () => void;
   off<E extends keyof SockdClientEvents>(event: E,

@@ -5,6 +5,7 @@
 // This file puts the parts together; each has its own module:
 //   options.mjs     the options, checked once, with their defaults
 //   ticket.mjs      GET /ticket and the WebSocket URL that redeems it
+//   turn.mjs        GET /turn: iceServers for WebRTC
 //   connection.mjs  the socket, its states and the reconnect backoff
 //   inbound.mjs     what the server sends, sorted
 //   requests.mjs    frames out: fire and forget, or acknowledged by id
@@ -19,6 +20,7 @@ import { create_inbound } from './inbound.mjs';
 import { read_options } from './options.mjs';
 import { create_requests } from './requests.mjs';
 import { create_topics } from './topics.mjs';
+import { fetch_ice_servers } from './turn.mjs';
 
 export { SocketActions, SockdError };
 
@@ -65,6 +67,8 @@ export function createSockdClient(options = {}) {
     request: requests.request,
     subscribe: topics.subscribe,
     waitForOpen: connection.waitForOpen,
+    /** A fresh TURN credential as RTCPeerConnection's iceServers. */
+    iceServers: () => fetch_ice_servers(cfg),
     on: events.on,
     off: events.off,
   };

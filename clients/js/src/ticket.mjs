@@ -1,6 +1,6 @@
 // The HTTP side of connecting (docs/protocol.md, "Tickets and upgrade"):
 // fetching a ticket with the bearer token, reading it, and the WebSocket
-// URL that redeems it.
+// URL that redeems it. get_with_token is also how turn.mjs fetches /turn.
 import { SockdError } from './errors.mjs';
 
 export function trim_slash(s) {
@@ -26,9 +26,9 @@ function split_ticket(ticket) {
   return { authCode: ticket.slice(0, at), connectionId: ticket.slice(at + 1) };
 }
 
-async function error_from_response(res) {
+async function error_from_response(res, path) {
   let code = res.status === 401 ? 'unauthorized' : `http_${res.status}`;
-  let message = `GET /ticket answered ${res.status}`;
+  let message = `GET ${path} answered ${res.status}`;
   try {
     const body = await res.json();
     if (body && body.error && typeof body.error.code === 'string') {
@@ -42,27 +42,44 @@ async function error_from_response(res) {
   return new SockdError(code, message, { status: res.status });
 }
 
+/** The login token from `cfg.getToken()`; a SockdError `no_token` if none. */
+export async function login_token(cfg) {
+  const token = await cfg.getToken();
+  if (typeof token !== 'string' || token === '')
+    throw new SockdError('no_token', 'getToken() gave no token');
+  return token;
+}
+
 /**
- * A fresh ticket for `token` (tickets are single use): `{ticket, authCode,
- * connectionId}`. Gives up after `cfg.connect_timeout_ms`.
+ * `GET <http_base><path>` with `Authorization: Bearer <token>`: the JSON
+ * body, or a SockdError carrying the server's error code. Gives up after
+ * `cfg.connect_timeout_ms`.
  */
-export async function fetch_ticket(cfg, token) {
+export async function get_with_token(cfg, path, token) {
   const { fetchImpl } = cfg; // called as a plain function, not as cfg's method
   const abort = typeof AbortController === 'function'
     ? new AbortController() : null;
   const timer = abort
     ? setTimeout(() => abort.abort(), cfg.connect_timeout_ms) : null;
   try {
-    const res = await fetchImpl(cfg.http_base + cfg.ticket_path, {
+    const res = await fetchImpl(cfg.http_base + path, {
       method: 'GET',
       headers: { Authorization: `Bearer ${token}` },
       signal: abort?.signal,
     });
-    if (!res.ok) throw await error_from_response(res);
-    const body = await res.json();
-    const ticket = body?.ticket;
-    return { ticket, ...split_ticket(ticket) };
+    if (!res.ok) throw await error_from_response(res, path);
+    return await res.json();
   } finally {
     if (timer) clearTimeout(timer);
   }
+}
+
+/**
+ * A fresh ticket for `token` (tickets are single use): `{ticket, authCode,
+ * connectionId}`.
+ */
+export async function fetch_ticket(cfg, token) {
+  const body = await get_with_token(cfg, cfg.ticket_path, token);
+  const ticket = body?.ticket;
+  return { ticket, ...split_ticket(ticket) };
 }

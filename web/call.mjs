@@ -58,28 +58,41 @@ const announce = (peer) => transmit(A.START_STREAM, { peer });
 const signal = (to, type, data = {}) =>
   transmit(A.RTC, { ...data, target: to, type });
 
-/** Camera, microphone and TURN servers, fetched side by side. */
+/**
+ * Camera, microphone and TURN servers, fetched side by side. When either
+ * fails, the camera is switched off again (it may have come anyway).
+ */
 async function prepare() {
-  const [local, ice] = await Promise.all([
+  const [media, ice] = await Promise.allSettled([
     navigator.mediaDevices.getUserMedia({ audio: true, video: true }),
     session.client.iceServers(),
   ]);
-  call.local = local;
-  call.ice = ice;
+  if (media.status === 'rejected' || ice.status === 'rejected') {
+    if (media.status === 'fulfilled')
+      for (const t of media.value.getTracks()) t.stop();
+    throw media.status === 'rejected' ? media.reason : ice.reason;
+  }
+  return { local: media.value, ice: ice.value };
 }
 
 // Starts a phase that awaits media; returns false when the call was ended
 // (or another begun) meanwhile, stopping what came too late.
 async function ready(phase) {
   const token = call.token = {};
+  let got;
   try {
-    await prepare();
+    got = await prepare();
   } catch (e) {
     if (call.token === token) end(`Could not start the call: ${describe(e)}`);
     return false;
   }
-  if (call.token === token && call.phase === phase) return true;
-  return false;
+  if (call.token !== token || call.phase !== phase) {
+    for (const t of got.local.getTracks()) t.stop();
+    return false;
+  }
+  call.local = got.local;
+  call.ice = got.ice;
+  return true;
 }
 
 export async function startCall() {

@@ -83,8 +83,8 @@ async function openTab() {
   return page;
 }
 
-async function signIn(page, name, topic) {
-  await page.goto(`${sockd.url}/`);
+async function signIn(page, name, topic, server = sockd) {
+  await page.goto(`${server.url}/`);
   await page.fill('#name', name);
   await page.fill('#topic', topic);
   await page.click('#connect');
@@ -138,7 +138,7 @@ const channelBound = (sub) => new RegExp(`user <\\d+:${sub}>: incoming `
   + 'packet CHANNEL_BIND processed, success');
 
 test('demo page: a 1:1 call through coturn, seen by a late joiner, hung up '
-     + 'by button and by leaving', T, async () => {
+     + 'by button and by leaving', T, async (t) => {
   const topic = `exchange/1:call-${crypto.randomUUID()}`;
   const alice = await openTab();
   const bob = await openTab();
@@ -195,6 +195,8 @@ test('demo page: a 1:1 call through coturn, seen by a late joiner, hung up '
     const bytes = sessions.reduce((n, x) => n + x.peerSentBytes, 0);
     assert.ok(bytes >= MIN_RELAYED_BYTES,
               `${sub}'s media relayed by coturn: ${bytes} bytes`);
+    t.diagnostic(`${sub}: ${sessions.length} TURN allocations, `
+                 + `${bytes} bytes of media relayed`);
   }
 
   // A second call, bob calling; alice answers; bob leaves the topic.
@@ -214,5 +216,28 @@ test('demo page: a 1:1 call through coturn, seen by a late joiner, hung up '
 
   for (const page of [alice, bob, carol]) {
     assert.deepEqual(page.problems, [], 'no console errors');
+  }
+});
+
+test('demo page: without turn_secret, Start call says why and leaves the '
+     + 'camera off', T, async () => {
+  const plain = await h.startSockd({ databaseUrl: pg.url,
+                                     args: { dev: 'true' } });
+  try {
+    const dave = await openTab();
+    await signIn(dave, 'dave', `exchange/1:call-${crypto.randomUUID()}`,
+                 plain);
+    await dave.click('#call-start');
+    await dave.waitForSelector('#call[data-phase="idle"]');
+    await dave.waitForFunction(() => document.getElementById('call-status')
+      .textContent.startsWith('Could not start the call: not_found: '));
+    assert.equal(await dave.$eval('#local-video', (v) => v.srcObject), null);
+    await streamCount(dave, 0);
+    await dave.waitForSelector('#call-start:not([disabled])');
+    // The 404 is the page's answer, not an error of the page itself.
+    assert.deepEqual(dave.problems.filter((p) => !/status of 404/.test(p)), []);
+    await dave.close();
+  } finally {
+    await plain.stop().catch(() => plain.kill());
   }
 });

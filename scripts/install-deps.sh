@@ -9,6 +9,7 @@ packages=(
   postgresql-15 postgresql-client-15
   curl ca-certificates
   clang libclang-rt-14-dev  # the fuzzers of fuzz/ (libFuzzer, scripts/fuzz.sh)
+  coturn  # turnserver for the TURN tests (clients/js test:call)
 )
 if [ "${SOCKD_WITH_BROWSER:-0}" = 1 ]; then
   packages+=(chromium)

@@ -11,7 +11,8 @@ import TestRenderer from 'react-test-renderer';
 import WebSocket from 'ws';
 
 import * as h from '../../../tests/integration/harness.mjs';
-import { WebSocketProvider, useIceServers } from '../src/react.mjs';
+import { WebSocketContext, WebSocketProvider, useIceServers }
+  from '../src/react.mjs';
 import { createSockdClient, SockdError } from '../src/sockd-client.mjs';
 
 globalThis.IS_REACT_ACT_ENVIRONMENT = false;
@@ -125,6 +126,7 @@ test('useIceServers(): the provider\'s client fetches, outside it rejects', T,
     const out = {};
     function Probe() {
       out.get = useIceServers();
+      out.connected = React.useContext(WebSocketContext).connected;
       return null;
     }
     let renderer;
@@ -140,6 +142,9 @@ test('useIceServers(): the provider\'s client fetches, outside it rejects', T,
       assert.match(s.username, /^\d+:carol$/);
       assert.equal(s.credential, expectedCredential(s.username));
       assert.deepEqual(s.urls, URIS);
+      // Unmount once open: ws throws when a socket still connecting closes.
+      await h.eventually(() => out.connected, { timeout: 8000,
+                                                what: 'provider connected' });
     } finally {
       await TestRenderer.act(async () => renderer.unmount());
     }

@@ -10,6 +10,7 @@ packages=(
   curl ca-certificates
   coturn  # turnserver and turnutils_uclient for tests/integration/turn.test.mjs
   clang libclang-rt-14-dev  # the fuzzers of fuzz/ (libFuzzer, scripts/fuzz.sh)
+  coturn  # turnserver for the TURN tests (clients/js test:call)
 )
 if [ "${SOCKD_WITH_BROWSER:-0}" = 1 ]; then
   packages+=(chromium)

@@ -2,6 +2,7 @@
 // the client's connection state changes or it reports an error.
 import { createSockdClient } from '/client/sockd-client.mjs';
 
+import { connectionLost } from './call.mjs';
 import { renderPeople, renderStatus, showRoomError } from './render.mjs';
 import { join, leave } from './room.mjs';
 import { $, session } from './session.mjs';
@@ -69,10 +70,12 @@ function onState({ state }) {
   // Without a connection nobody's presence is known: show everyone offline
   // until the rejoin brings a fresh participant list.
   const { room } = session;
+  if (state !== 'open') connectionLost();
   if (state !== 'open' && room) {
     for (const [uid, p] of room.people)
       if (p.online) room.people.set(uid, { ...p, online: false });
     room.live.clear();
+    room.streams.clear();
     renderPeople();
   }
   renderStatus();

@@ -3,11 +3,14 @@
 // step, no framework; the client comes from sockd itself (/client/).
 //
 // This file wires the page's forms and buttons; the rest has a module each:
-//   account.mjs  signing in and out, the client's state and error events
-//   room.mjs     the topic shown: joining, leaving, its frames, history
-//   render.mjs   drawing the page from the session
-//   session.mjs  what the page knows now (client, user, topic) and settings
+//   account.mjs    signing in and out, the client's state and error events
+//   room.mjs       the topic shown: joining, leaving, its frames, history
+//   call.mjs       a 1:1 video call in a call topic (exchange/1), via TURN
+//   render.mjs     drawing the page from the session
+//   call_view.mjs  drawing the call panel and the stream list
+//   session.mjs    what the page knows now (client, user, topic) and settings
 import { signIn, signOut } from './account.mjs';
+import { hangUp, startCall } from './call.mjs';
 import { showRoomError } from './render.mjs';
 import { join, leave, loadPage, send } from './room.mjs';
 import { $, describe, session } from './session.mjs';
@@ -68,6 +71,10 @@ $('older').addEventListener('click', () => {
   if (room && !room.loadingOlder) loadPage(room, room.page + 1);
 });
 $('signout').addEventListener('click', () => signOut());
+$('call-start').addEventListener('click', () => startCall());
+$('hangup').addEventListener('click', () => hangUp());
+// Closing the tab hangs up, so the peer does not wait for the leave notice.
+window.addEventListener('pagehide', () => hangUp());
 
 // A reload keeps this tab's user and topic.
 {

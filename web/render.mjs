@@ -1,6 +1,7 @@
 // Drawing the page from the session: messages, people, the "load older"
 // button, the composer and the connection status. Plain DOM, rebuilt per
 // change: a demo holds at most MAX_ENTRIES entries.
+import { renderCall } from './call_view.mjs';
 import { $, describe, session } from './session.mjs';
 
 let status_timer = null;
@@ -116,6 +117,7 @@ export function renderComposer() {
   $('text').disabled = !ok;
   $('send').disabled = !ok;
   $('leave').disabled = !room;
+  renderCall(); // "Start call" needs the same join
 }
 
 export function renderStatus(error) {

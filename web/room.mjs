@@ -1,8 +1,10 @@
 // The topic shown: joining and leaving it, and what its frames do to it
 // (the join ack, participant lists, leave notices, live and replayed
 // messages), plus the requests the page makes in it (history, sending).
+// Call frames go to call.mjs.
 import { SocketActions as A } from '/client/sockd-client.mjs';
 
+import { hangUp, onCallFrame, onCallLeave } from './call.mjs';
 import {
   displayName, renderAll, renderComposer, renderMessages, renderOlder,
   senderOf, showRoomError,
@@ -25,6 +27,7 @@ function newRoom(topic) {
     hasMore: false,
     loadingOlder: false,
     refreshAt: 0,
+    streams: new Map(),     // connection id -> {peer}: who is in a call
     stop: null,
   };
 }
@@ -45,6 +48,7 @@ export function join(topic) {
 export function leave() {
   const room = session.room;
   if (!room) return;
+  hangUp(); // while still joined: the peer and the stream list hear of it
   room.stop?.();
   const left = room.topic;
   session.room = null;
@@ -64,6 +68,13 @@ function onFrame(r, frame) {
       r.hasMore = true;
       return renderOlder();
     case A.UNSUBSCRIBE: return undefined;
+    case A.START_STREAM:
+    case A.STOP_STREAM:
+    case A.RTC:
+      onCallFrame(r, frame);
+      if (typeof frame.sender === 'string' && !senderOf(r, frame.sender))
+        refreshPeople(r);
+      return undefined;
     default: return onMessage(r, frame);
   }
 }
@@ -76,6 +87,8 @@ function onJoined(r) {
   r.live.clear();
   r.live.add(client.connectionId);
   r.mine.add(client.connectionId);
+  // The call type sends who is streaming right after this ack.
+  r.streams.clear();
   showRoomError('');
   client.transmit(false, A.LOAD_SUBSCRIBERS, r.topic);
   renderComposer();
@@ -117,6 +130,7 @@ function onLeaveNotice(r, frame) {
   const uid = s.slice(0, at);
   const cid = s.slice(at + 1);
   r.live.delete(cid);
+  onCallLeave(r, cid);
   const p = r.people.get(uid);
   if (!p) return;
   const still = p.cids.some((c) => c !== cid && r.live.has(c));

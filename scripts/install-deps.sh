@@ -8,9 +8,8 @@ packages=(
   libcaf-dev libboost1.81-dev libpqxx-dev nlohmann-json3-dev libssl-dev
   postgresql-15 postgresql-client-15
   curl ca-certificates
-  coturn  # turnserver and turnutils_uclient for tests/integration/turn.test.mjs
+  coturn  # turnserver and turnutils_uclient: tests/integration/turn.test.mjs, clients/js test:call
   clang libclang-rt-14-dev  # the fuzzers of fuzz/ (libFuzzer, scripts/fuzz.sh)
-  coturn  # turnserver for the TURN tests (clients/js test:call)
 )
 if [ "${SOCKD_WITH_BROWSER:-0}" = 1 ]; then
   packages+=(chromium)

@@ -1,7 +1,10 @@
-// Debian's coturn for the tests: `turnserver` on loopback ports with the
-// TURN REST API (use-auth-secret), no TLS, its pid file, user db and a copy
-// of its log in a temp dir; and coturn's own client, `turnutils_uclient`,
-// to allocate relays with a username and credential.
+// Debian's coturn for the tests (tests/integration/turn.test.mjs and the
+// browser call, clients/js/test/call.test.mjs): `turnserver` on loopback
+// ports with the TURN REST API (use-auth-secret), no TLS, its config file
+// (the secret is not on a command line), pid file, user db and a copy of
+// its log in a temp dir; coturn's own client, `turnutils_uclient`, to
+// allocate relays with a username and credential; and what its log says
+// about a user's sessions.
 //
 // coturn is ready when it logs that its UDP and TCP listeners on the chosen
 // port are open (it logs them with -v); every wait is bounded, and the
@@ -26,29 +29,29 @@ function relay_range() {
 }
 
 /// Starts turnserver with `secret` as static-auth-secret. Resolves with
-/// `{port, uri, dir, pid, log(), waitForLog(re, ms), stop()}` once its
-/// listeners are open.
+/// `{port, uri, dir, pid, log(), waitFor(test, ms, what), waitForLog(re, ms),
+/// stop()}` once its listeners are open.
 export async function startCoturn({ secret, timeout = 10000 } = {}) {
   if (!secret) throw new Error('startCoturn: secret is required');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sockd-coturn-'));
   const port = await freePort();
   const relay = relay_range();
-  const args = [
-    '-n', // no config file: every option is here
-    '-v', // logs sessions and allocations, which the tests read
-    '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1',
-    `--listening-port=${port}`,
-    `--min-port=${relay.min}`, `--max-port=${relay.max}`,
-    '--use-auth-secret', `--static-auth-secret=${secret}`,
-    `--realm=${REALM}`,
-    '--no-tls', '--no-dtls', '--no-cli', '--no-rfc5780',
-    // The tests' peers are on 127.0.0.1 too; never in production.
-    '--allow-loopback-peers',
-    '--log-file=stdout', '--simple-log',
-    `--pidfile=${path.join(dir, 'turnserver.pid')}`,
-    `--db=${path.join(dir, 'turndb')}`,
-  ];
-  const child = spawn('turnserver', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const conf = path.join(dir, 'turnserver.conf');
+  fs.writeFileSync(conf, [
+    'listening-ip=127.0.0.1', 'relay-ip=127.0.0.1', `listening-port=${port}`,
+    `min-port=${relay.min}`, `max-port=${relay.max}`,
+    'use-auth-secret', `static-auth-secret=${secret}`, `realm=${REALM}`,
+    'no-tls', 'no-dtls', 'no-cli', 'no-rfc5780', 'no-software-attribute',
+    // The tests' peers (and both ends of a browser call) are relay
+    // candidates on 127.0.0.1; never in production.
+    'allow-loopback-peers',
+    // verbose: sessions and allocations, which the tests read.
+    'verbose', 'log-file=stdout', 'simple-log',
+    `pidfile=${path.join(dir, 'turnserver.pid')}`,
+    `userdb=${path.join(dir, 'turndb')}`, '',
+  ].join('\n'), { mode: 0o600 });
+  const child = spawn('turnserver', ['-c', conf],
+                      { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
   liveChildren.add(child);
   const log_file = fs.createWriteStream(path.join(dir, 'turnserver.log'));
   let log = '';
@@ -72,25 +75,29 @@ export async function startCoturn({ secret, timeout = 10000 } = {}) {
   });
   child.on('error', (err) => { on_data(`\nspawn error: ${err.message}\n`); });
 
-  const waitForLog = (re, ms = 5000) => new Promise((resolve, reject) => {
-    const check = () => {
-      const m = log.match(re);
-      if (m) { done(); resolve(m); return; }
-      if (exit_info) {
+  /// Resolves with `test(log)` once it is truthy; rejects after `ms` or
+  /// when coturn exits first.
+  const waitFor = (test, ms = 5000, what = 'a coturn log line') =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const v = test(log);
+        if (v) { done(); resolve(v); return; }
+        if (exit_info) {
+          done();
+          reject(new Error(`turnserver exited (${exit_info.code ?? exit_info.signal})`
+                           + ` before ${what}; log:\n${log}`));
+        }
+      };
+      const timer = setTimeout(() => {
         done();
-        reject(new Error(`turnserver exited (${exit_info.code ?? exit_info.signal})`
-                         + ` before ${re}; log:\n${log}`));
-      }
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`timeout after ${ms} ms waiting for ${re}; `
-                       + `turnserver log:\n${log}`));
-    }, ms);
-    const done = () => { clearTimeout(timer); listeners.delete(check); };
-    listeners.add(check);
-    check();
-  });
+        reject(new Error(`timeout after ${ms} ms waiting for ${what}; `
+                         + `turnserver log:\n${log.slice(-4000)}`));
+      }, ms);
+      const done = () => { clearTimeout(timer); listeners.delete(check); };
+      listeners.add(check);
+      check();
+    });
+  const waitForLog = (re, ms = 5000) => waitFor((l) => l.match(re), ms, `${re}`);
 
   const stop = async () => {
     if (!exit_info) child.kill('SIGTERM');
@@ -117,6 +124,7 @@ export async function startCoturn({ secret, timeout = 10000 } = {}) {
     dir,
     pid: child.pid,
     log: () => log,
+    waitFor,
     waitForLog,
     stop,
   };
@@ -149,4 +157,29 @@ export function uclient({ port, username, credential, messages = 2,
       resolve({ code, signal, output });
     });
   });
+}
+
+/**
+ * The TURN sessions (allocations) in coturn's log for users `<expiry>:<sub>`,
+ * each with whether it was deleted and, once it was, the bytes its peer
+ * side sent (`peer usage: ... sb=`): media that went through the relay.
+ */
+export function sessionsOf(log, sub) {
+  const sessions = new Map();
+  const user = `<\\d+:${sub}>`;
+  for (const m of log.matchAll(new RegExp(
+    `session (\\d+): new, realm=<[^>]*>, username=${user}`, 'g')))
+    sessions.set(m[1], { deleted: false, peerSentBytes: 0 });
+  for (const m of log.matchAll(new RegExp(
+    `session (\\d+): peer usage: realm=<[^>]*>, username=${user}, `
+    + 'rp=\\d+, rb=\\d+, sp=\\d+, sb=(\\d+)', 'g'))) {
+    const s = sessions.get(m[1]);
+    if (s) s.peerSentBytes = Number(m[2]); // cumulative: the last counts
+  }
+  for (const m of log.matchAll(new RegExp(
+    `session (\\d+): delete: realm=<[^>]*>, username=${user}`, 'g'))) {
+    const s = sessions.get(m[1]);
+    if (s) s.deleted = true;
+  }
+  return [...sessions.values()];
 }

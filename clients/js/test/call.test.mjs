@@ -16,7 +16,7 @@ import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import * as h from '../../../tests/integration/harness.mjs';
-import { sessionsOf, startCoturn } from './coturn.mjs';
+import { sessionsOf, startCoturn } from '../../../tests/integration/coturn.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = process.env.SOCKD_ARTIFACTS_DIR

@@ -9,37 +9,24 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, afterEach, before, test } from 'node:test';
+import { before, test } from 'node:test';
 
 import * as a from './abuse.mjs';
 import * as h from './harness.mjs';
 
 const S = h.SCHEMA;
 const MAX_HISTORY_ROWS = 1000;
+
+const server = h.useServer({
+  args: { messages_per_second: 1000, messages_burst: 1000,
+          max_history_rows: MAX_HISTORY_ROWS },
+  allowances: [['alice', 'chat:*'], ['bob', 'chat:*'],
+               ['by-a', 'chat:*'], ['by-b', 'chat:*']],
+  cleanExit: true,
+});
 let pg;
 let sockd;
-
-before(async () => {
-  pg = await h.startPostgres();
-  sockd = await h.startSockd({
-    databaseUrl: pg.url,
-    args: { messages_per_second: 1000, messages_burst: 1000,
-            max_history_rows: MAX_HISTORY_ROWS },
-  });
-  await h.allow(pg, [['alice', 'chat:*'], ['bob', 'chat:*'],
-                     ['by-a', 'chat:*'], ['by-b', 'chat:*']]);
-});
-
-afterEach(() => h.closeAllClients());
-
-after(async () => {
-  h.closeAllClients();
-  let code = 0;
-  if (sockd) code = await sockd.stop().catch(() => sockd.kill());
-  if (pg) await pg.cleanup();
-  // A clean exit: under ASan/UBSan, a report would make it non-zero.
-  assert.equal(code, 0, sockd ? sockd.log().slice(-4000) : '');
-});
+before(() => ({ pg, sockd } = server));
 
 const reply = (id) => (f) => h.isReply(f) && f.payload && f.payload.id === id;
 const relayOf = (topic, m) => (f) => f && f.topic === topic && f.payload

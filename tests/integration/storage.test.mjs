@@ -5,10 +5,10 @@
 // "Tickets and upgrade"). Who may join and the participant list:
 // storage_access.test.mjs.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, test } from 'node:test';
+import { before, test } from 'node:test';
 
 import * as h from './harness.mjs';
-import { relay, store as storeOne } from './storage.mjs';
+import { relay, store as storeOne, useStorageServer } from './storage.mjs';
 
 const T = { timeout: 40000 };
 const S = h.SCHEMA;
@@ -18,24 +18,8 @@ let sockd;
 // Every stored message that got its ACK: [topic, m].
 const acked = [];
 
-before(async () => {
-  pg = await h.startPostgres();
-  sockd = await h.startSockd({
-    databaseUrl: pg.url,
-    args: { messages_per_second: 100000, messages_burst: 100000 },
-  });
-  await h.allow(pg, [
-    ['alice', 'chat:*'], ['bob', 'chat:*'], ['carol', 'chat:*'],
-  ]);
-});
-
-afterEach(() => h.closeAllClients());
-
-after(async () => {
-  h.closeAllClients();
-  if (sockd) await sockd.stop().catch(() => sockd.kill());
-  if (pg) await pg.cleanup();
-});
+const server = useStorageServer();
+before(() => ({ pg, sockd } = server));
 
 /// Connects each sub and joins `topic` with all of them.
 const joined = (topic, ...subs) => h.joined(sockd, topic, ...subs);

@@ -6,10 +6,10 @@
 // storage.test.mjs.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { after, afterEach, before, test } from 'node:test';
+import { before, test } from 'node:test';
 
 import * as h from './harness.mjs';
-import { relay, store } from './storage.mjs';
+import { relay, store, useStorageServer } from './storage.mjs';
 
 const T = { timeout: 40000 };
 const S = h.SCHEMA;
@@ -25,47 +25,34 @@ const U = {
 const BOOKING = crypto.randomUUID();
 const OTHER_BOOKING = crypto.randomUUID();
 
-before(async () => {
-  pg = await h.startPostgres();
-  const q1 = crypto.randomUUID();
-  const q2 = crypto.randomUUID();
-  const s1 = crypto.randomUUID();
-  const s2 = crypto.randomUUID();
-  // Awayto's tables exist before sockd starts: exchange/* use its rule.
-  await pg.psql(`
-    CREATE SCHEMA ${S};
-    CREATE TABLE ${S}.quotes (id uuid PRIMARY KEY, created_sub uuid NOT NULL);
-    CREATE TABLE ${S}.schedule_bracket_slots (
-      id uuid PRIMARY KEY, created_sub uuid NOT NULL);
-    CREATE TABLE ${S}.bookings (
-      id uuid PRIMARY KEY,
-      quote_id uuid NOT NULL REFERENCES ${S}.quotes (id),
-      schedule_bracket_slot_id uuid NOT NULL
-        REFERENCES ${S}.schedule_bracket_slots (id));
-    INSERT INTO ${S}.quotes VALUES ('${q1}', '${U.quoter}'),
-                                   ('${q2}', '${U.stranger}');
-    INSERT INTO ${S}.schedule_bracket_slots VALUES ('${s1}', '${U.slotOwner}'),
-                                                   ('${s2}', '${U.stranger}');
-    INSERT INTO ${S}.bookings VALUES ('${BOOKING}', '${q1}', '${s1}'),
-                                     ('${OTHER_BOOKING}', '${q2}', '${s2}');`);
-  sockd = await h.startSockd({
-    databaseUrl: pg.url,
-    args: { messages_per_second: 100000, messages_burst: 100000 },
-  });
-  await h.allow(pg, [
-    ['alice', 'chat:*'], ['bob', 'chat:*'], ['carol', 'chat:*'],
-    // topic_allowances does not decide exchange/* while Awayto's rule is on.
-    [U.stranger, 'exchange/0:*'],
-  ]);
+const server = useStorageServer({
+  // topic_allowances does not decide exchange/* while Awayto's rule is on.
+  allowances: [[U.stranger, 'exchange/0:*']],
+  beforeStart: async (pg) => {
+    const q1 = crypto.randomUUID();
+    const q2 = crypto.randomUUID();
+    const s1 = crypto.randomUUID();
+    const s2 = crypto.randomUUID();
+    // Awayto's tables exist before sockd starts: exchange/* use its rule.
+    await pg.psql(`
+      CREATE SCHEMA ${S};
+      CREATE TABLE ${S}.quotes (id uuid PRIMARY KEY, created_sub uuid NOT NULL);
+      CREATE TABLE ${S}.schedule_bracket_slots (
+        id uuid PRIMARY KEY, created_sub uuid NOT NULL);
+      CREATE TABLE ${S}.bookings (
+        id uuid PRIMARY KEY,
+        quote_id uuid NOT NULL REFERENCES ${S}.quotes (id),
+        schedule_bracket_slot_id uuid NOT NULL
+          REFERENCES ${S}.schedule_bracket_slots (id));
+      INSERT INTO ${S}.quotes VALUES ('${q1}', '${U.quoter}'),
+                                     ('${q2}', '${U.stranger}');
+      INSERT INTO ${S}.schedule_bracket_slots VALUES ('${s1}', '${U.slotOwner}'),
+                                                     ('${s2}', '${U.stranger}');
+      INSERT INTO ${S}.bookings VALUES ('${BOOKING}', '${q1}', '${s1}'),
+                                       ('${OTHER_BOOKING}', '${q2}', '${s2}');`);
+  },
 });
-
-afterEach(() => h.closeAllClients());
-
-after(async () => {
-  h.closeAllClients();
-  if (sockd) await sockd.stop().catch(() => sockd.kill());
-  if (pg) await pg.cleanup();
-});
+before(() => ({ pg, sockd } = server));
 
 /// Connects each sub and joins `topic` with all of them.
 const joined = (topic, ...subs) => h.joined(sockd, topic, ...subs);

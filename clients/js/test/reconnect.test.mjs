@@ -3,7 +3,7 @@
 // the server was killed and started again on the same port.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { after, afterEach, before, test } from 'node:test';
+import { afterEach, before, test } from 'node:test';
 
 import WebSocket from 'ws';
 
@@ -13,25 +13,17 @@ import { closeClients, collect, isKeepalive, isText, makeClient, spySocket,
          track } from './helpers.mjs';
 
 const T = { timeout: 60000 };
+
+// PINGs every second, so the keepalive test need not wait 30 s.
+const server = h.useServer({
+  args: { ping_interval: 1, ping_timeout: 3 },
+  allowances: [['alice', '*'], ['bob', 'chat:*']],
+});
 let pg;
 let sockd;
-
-before(async () => {
-  pg = await h.startPostgres();
-  // PINGs every second, so the keepalive test need not wait 30 s.
-  sockd = await h.startSockd({
-    databaseUrl: pg.url,
-    args: { ping_interval: 1, ping_timeout: 3 },
-  });
-  await h.allow(pg, [['alice', '*'], ['bob', 'chat:*']]);
-});
+before(() => ({ pg, sockd } = server));
 
 afterEach(closeClients);
-
-after(async () => {
-  if (sockd) await sockd.stop().catch(() => sockd.kill());
-  if (pg) await pg.cleanup();
-});
 
 /// Resolves once every thread of process `pid` is stopped, as SIGSTOP
 /// leaves them in time: before that, sockd may still answer a request.

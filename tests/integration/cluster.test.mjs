@@ -5,7 +5,7 @@
 // survive without their clients re-subscribing, and a broadcast that costs
 // at most one cross-node message per node.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 
 import * as certs from './cluster_certs.mjs';
 import * as h from './harness.mjs';
@@ -62,33 +62,32 @@ function topicOwnedBy(owner, names = NAMES) {
 
 // -- the cluster --------------------------------------------------------------
 
-// The nodes' certificates, made before the cluster starts.
-before(() => {
-  certDir = certs.certDir();
-  ca = certs.makeCa(certDir.dir, 'cluster-ca');
-});
-
 after(() => {
   if (certDir) certDir.cleanup();
 });
 
 // node2 seeds node1; node3 has no seeds and finds both in the node table
-// (as node1 would find the others if they had not called first).
+// (as node1 would find the others if they had not called first). Each node
+// proves its name with a certificate of a throwaway CA.
 const cluster = h.useCluster({
   names: NAMES,
   seeds: (address) => ({ node1: '', node2: address('node1'), node3: '' }),
+  beforeStart: () => {
+    certDir = certs.certDir();
+    ca = certs.makeCa(certDir.dir, 'cluster-ca');
+  },
   args: (name) => ({
     'allowance.chat': 'SELECT true',
     ...certs.tlsArgs(certs.makeNodeCert(certDir.dir, ca, name), ca),
   }),
+  afterStart: (nodes) => {
+    for (const name of NAMES) {
+      assert.match(nodes[name].log(),
+                   /INFO cluster: mutual TLS on 127\.0\.0\.1:/);
+    }
+  },
 });
 const nodes = cluster.nodes; // name -> sockd
-
-before(() => {
-  for (const name of NAMES) {
-    assert.match(nodes[name].log(), /INFO cluster: mutual TLS on 127\.0\.0\.1:/);
-  }
-});
 
 /// The leave notice (action 4) of client `c` on `topic`.
 const leftNotice = (topic, c) => {

@@ -63,14 +63,19 @@ export function useServer({ args = {}, allowances = [], beforeStart,
 
 /// One PostgreSQL and a cluster of sockd processes (startCluster's
 /// `names`, `seeds` and `args`) for a whole test file, like useServer.
+/// `beforeStart()` runs before the nodes start, `afterStart(nodes)` once
+/// they all see each other (node:test does not wait for one root-level
+/// `before` to end before the next begins, so they run inside this one).
 /// Tests read `cluster.pg` and `cluster.nodes` (name -> sockd) of the
 /// returned object.
-export function useCluster({ names, seeds, args }) {
+export function useCluster({ names, seeds, args, beforeStart, afterStart }) {
   const cluster = { pg: null, nodes: {} };
   before(async () => {
     cluster.pg = await startPostgres();
+    if (beforeStart) await beforeStart();
     await startCluster({ databaseUrl: cluster.pg.url, names, seeds, args,
                          nodes: cluster.nodes });
+    if (afterStart) await afterStart(cluster.nodes);
   });
   afterEach(() => closeAllClients());
   after(async () => {

@@ -6,15 +6,13 @@
 // storage.test.mjs.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 
 import * as h from './harness.mjs';
 import { relay, store, useStorageServer } from './storage.mjs';
 
 const T = { timeout: 40000 };
 const S = h.SCHEMA;
-let pg;
-let sockd;
 
 // Awayto's exchange rule: the user made the booking's quote or owns its
 // schedule bracket slot (db/allowances.cpp reads these columns).
@@ -28,13 +26,13 @@ const OTHER_BOOKING = crypto.randomUUID();
 const server = useStorageServer({
   // topic_allowances does not decide exchange/* while Awayto's rule is on.
   allowances: [[U.stranger, 'exchange/0:*']],
-  beforeStart: async (pg) => {
+  beforeStart: async (db) => {
     const q1 = crypto.randomUUID();
     const q2 = crypto.randomUUID();
     const s1 = crypto.randomUUID();
     const s2 = crypto.randomUUID();
     // Awayto's tables exist before sockd starts: exchange/* use its rule.
-    await pg.psql(`
+    await db.psql(`
       CREATE SCHEMA ${S};
       CREATE TABLE ${S}.quotes (id uuid PRIMARY KEY, created_sub uuid NOT NULL);
       CREATE TABLE ${S}.schedule_bracket_slots (
@@ -52,10 +50,9 @@ const server = useStorageServer({
                                        ('${OTHER_BOOKING}', '${q2}', '${s2}');`);
   },
 });
-before(() => ({ pg, sockd } = server));
 
 /// Connects each sub and joins `topic` with all of them.
-const joined = (topic, ...subs) => h.joined(sockd, topic, ...subs);
+const joined = (topic, ...subs) => h.joined(server.sockd, topic, ...subs);
 
 test('LOAD_SUBSCRIBERS: online users and offline writers, sent to all', T,
      async () => {
@@ -92,7 +89,7 @@ test('LOAD_MESSAGES, LOAD_SUBSCRIBERS and UNSUBSCRIBE need a joined topic', T,
   const topic = h.uniqueTopic();
   const [bob] = await joined(topic, 'bob');
   await store(bob, topic, 'nj-0');
-  const alice = await h.connect(sockd, 'alice');
+  const alice = await h.connect(server.sockd, 'alice');
   for (const action of [6, 10, 9, 'LOAD_MESSAGES', 'load_subscribers',
                         'UNSUBSCRIBE']) {
     const id = `nj-${action}`;
@@ -112,9 +109,9 @@ test('LOAD_MESSAGES, LOAD_SUBSCRIBERS and UNSUBSCRIBE need a joined topic', T,
 
 test("exchange/0..2 follow Awayto's booking rule when its tables exist", T,
      async () => {
-  const quoter = await h.connect(sockd, U.quoter);
-  const owner = await h.connect(sockd, U.slotOwner);
-  const stranger = await h.connect(sockd, U.stranger);
+  const quoter = await h.connect(server.sockd, U.quoter);
+  const owner = await h.connect(server.sockd, U.slotOwner);
+  const stranger = await h.connect(server.sockd, U.stranger);
   const check = async (c, topic, allowed, who) => {
     c.send({ action: 8, topic });
     const f = await c.next((x) => x && x.topic === topic);

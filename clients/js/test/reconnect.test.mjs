@@ -3,7 +3,7 @@
 // the server was killed and started again on the same port.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { afterEach, before, test } from 'node:test';
+import { afterEach, test } from 'node:test';
 
 import WebSocket from 'ws';
 
@@ -19,9 +19,6 @@ const server = h.useServer({
   args: { ping_interval: 1, ping_timeout: 3 },
   allowances: [['alice', '*'], ['bob', 'chat:*']],
 });
-let pg;
-let sockd;
-before(() => ({ pg, sockd } = server));
 
 afterEach(closeClients);
 
@@ -38,7 +35,7 @@ function stopped(pid) {
 test('PING from the server is answered with PONG; the socket stays up', T,
   async () => {
     const spy = spySocket();
-    const c = makeClient(sockd, 'alice', { WebSocket: spy.SpySocket });
+    const c = makeClient(server.sockd, 'alice', { WebSocket: spy.SpySocket });
     const cid = await c.waitForOpen();
     const messages = [];
     c.on('message', (f) => messages.push(f));
@@ -100,7 +97,7 @@ test('close() stops reconnecting for good', T, async () => {
 test('reconnect: sockd killed and restarted on the same port; the client '
      + 'comes back with backoff and its subscriptions work again', T,
   async () => {
-    const own = await h.startSockd({ databaseUrl: pg.url });
+    const own = await h.startSockd({ databaseUrl: server.pg.url });
     const port = own.port;
     let restarted = null;
     try {
@@ -170,7 +167,7 @@ test('reconnect: sockd killed and restarted on the same port; the client '
                        'attempts 1-3 started after their delays');
 
       restarted = await h.startSockd({
-        databaseUrl: pg.url,
+        databaseUrl: server.pg.url,
         args: { listen: `127.0.0.1:${port}` },
       });
       assert.equal(restarted.port, port);

@@ -5,7 +5,7 @@
 // topic's owner through its own node's relay; with clients on all three
 // nodes, at least two of them reach the owner over the network.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import * as h from '../../tests/integration/harness.mjs';
 
@@ -13,57 +13,19 @@ const T = { timeout: 60000 };
 const NAMES = ['node1', 'node2', 'node3'];
 const MESSAGES = 100;
 
-let pg;
-const nodes = {}; // name -> sockd
-
-const liveLine = (names) =>
-  new RegExp(`cluster: live nodes ${names.join(',')}\\n`);
-
-before(async () => {
-  pg = await h.startPostgres();
-  const ports = {};
-  for (const name of NAMES) ports[name] = await h.freePort();
-  const address = (name) => `127.0.0.1:${ports[name]}`;
-  const seeds = { node1: '', node2: address('node1'),
-                  node3: `${address('node1')},${address('node2')}` };
-  for (const name of NAMES) {
-    nodes[name] = await h.startSockd({
-      databaseUrl: pg.url,
-      args: {
-        node_name: name,
-        cluster_listen: address(name),
-        cluster_seeds: seeds[name],
-        messages_per_second: 100000,
-        messages_burst: 100000,
-      },
-    });
-  }
-  await Promise.all(NAMES.map((name) =>
-    nodes[name].waitForLog(liveLine(NAMES), 15000)));
+// node3 seeds both others.
+const cluster = h.useCluster({
+  names: NAMES,
+  seeds: (address) => ({ node1: '', node2: address('node1'),
+                         node3: `${address('node1')},${address('node2')}` }),
 });
-
-afterEach(() => h.closeAllClients());
-
-after(async () => {
-  h.closeAllClients();
-  for (const sockd of Object.values(nodes)) {
-    await sockd.stop().catch(() => sockd.kill());
-  }
-  if (pg) await pg.cleanup();
-});
-
-/// A relayed frame (action 12) on `topic`.
-const relayOn = (topic) => {
-  const fn = (f) => f && f.topic === topic && f.action === 12;
-  fn.label = `relay on ${topic}`;
-  return fn;
-};
+const nodes = cluster.nodes; // name -> sockd
 
 /// A fresh `last/` topic that `subs` may join (topic_allowances: the type
 /// asks the database through its ctx.db like any topic).
 async function allowedTopic(...subs) {
   const topic = h.uniqueTopic('last/prices');
-  await h.allow(pg, subs.map((sub) => [sub, topic]));
+  await h.allow(cluster.pg, subs.map((sub) => [sub, topic]));
   return topic;
 }
 
@@ -90,7 +52,7 @@ test('messages from two nodes reach every client on every node once, in one orde
     d.send({ action: 12, topic, payload: { i, from: 'node3' } });
   }
   const received = await Promise.all(
-    clients.map((c) => c.nextN(relayOn(topic), MESSAGES, 30000)));
+    clients.map((c) => c.nextN(h.isRelay(topic), MESSAGES, 30000)));
   const order = (frames) => frames.map((f) => `${f.payload.from}/${f.payload.i}`);
   const first = order(received[0]);
   for (const [k, frames] of received.entries()) {
@@ -106,10 +68,10 @@ test('messages from two nodes reach every client on every node once, in one orde
   a.send({ action: 12, topic, payload: { last: true }, id: 'end' });
   await a.next(h.isAck('end'));
   for (const c of clients) {
-    const f = await c.next(relayOn(topic));
+    const f = await c.next(h.isRelay(topic));
     assert.deepEqual(f.payload, { last: true });
     await c.roundTrip();
-    assert.deepEqual(c.queued(relayOn(topic)), []);
+    assert.deepEqual(c.queued(h.isRelay(topic)), []);
   }
 });
 
@@ -140,9 +102,9 @@ test('leaving on one node is seen on the others', T, async () => {
   }
   b.send({ action: 12, topic, payload: { after: 'leave' }, id: 'm' });
   await b.next(h.isAck('m'));
-  for (const x of [a, b, c]) await x.next(relayOn(topic));
+  for (const x of [a, b, c]) await x.next(h.isRelay(topic));
   await d.roundTrip();
-  assert.deepEqual(d.queued(relayOn(topic)), []);
+  assert.deepEqual(d.queued(h.isRelay(topic)), []);
 });
 
 test('the type refuses what it does not do, on any node', T, async () => {

@@ -15,10 +15,9 @@
 
 using namespace sockd;
 using sockd::test::field;
+using sockd::test::leave_notices;
 
 namespace {
-
-const std::vector<std::string> all_nodes{"earth", "jupiter", "mars"};
 
 struct fixture : sockd::test::cluster_fixture {
   fixture() {
@@ -40,15 +39,6 @@ struct fixture : sockd::test::cluster_fixture {
     for (auto cid : {"e1", "m1", "m2", "j1"})
       frames(cid);
   }
-
-  // Leave notices (action 4) in `got`, by payload.
-  static std::vector<std::string> left(const std::vector<std::string>& got) {
-    std::vector<std::string> result;
-    for (auto& f : got)
-      if (field(f, "action") == 4)
-        result.push_back(field(f, "payload").get<std::string>());
-    return result;
-  }
 };
 
 } // namespace
@@ -62,10 +52,7 @@ CAF_TEST(members on every node get every message once in one order) {
     CAF_MESSAGE("owner " << owner << ", topic " << topic);
     clients.clear();
     join_everywhere(topic);
-    CAF_CHECK_EQUAL(publish("m1", topic, R"({"n":1})"), true);
-    CAF_CHECK_EQUAL(publish("j1", topic, R"({"n":2})"), true);
-    CAF_CHECK_EQUAL(publish("e1", topic, R"({"n":3})"), true);
-    auto got = frames("e1");
+    auto got = publish_in_turn(topic);
     CAF_REQUIRE_EQUAL(got.size(), 3u);
     for (auto cid : {"m1", "m2", "j1"})
       CAF_CHECK_EQUAL(frames(cid), got);
@@ -126,7 +113,7 @@ CAF_TEST(a leave and a disconnect are seen on the other nodes) {
   for (auto cid : {"e1", "m1", "m2"}) {
     auto got = frames(cid);
     CAF_CHECK_EQUAL(got.size(), 1u);
-    CAF_CHECK_EQUAL(left(got), string_list{"jade:j1"});
+    CAF_CHECK_EQUAL(leave_notices(got), string_list{"jade:j1"});
   }
   CAF_CHECK(frames("j1").empty());
   auto res = publish("j1", topic, "1");
@@ -137,7 +124,7 @@ CAF_TEST(a leave and a disconnect are seen on the other nodes) {
   for (auto cid : {"e1", "m1"}) {
     auto got = frames(cid);
     CAF_CHECK_EQUAL(got.size(), 1u);
-    CAF_CHECK_EQUAL(left(got), string_list{"mona:m2"});
+    CAF_CHECK_EQUAL(leave_notices(got), string_list{"mona:m2"});
   }
 }
 
@@ -162,10 +149,10 @@ CAF_TEST(the owner dies and its members carry on at the new owner) {
   pass(std::chrono::seconds(1));
   // The roster the type kept the relays up to date with: the survivors are
   // told about mars' members, whom nobody else could tell.
-  auto e1 = left(frames("e1"));
+  auto e1 = leave_notices(frames("e1"));
   std::sort(e1.begin(), e1.end());
   CAF_CHECK_EQUAL(e1, (string_list{"mark:m1", "mona:m2"}));
-  auto j1 = left(frames("j1"));
+  auto j1 = leave_notices(frames("j1"));
   std::sort(j1.begin(), j1.end());
   CAF_CHECK_EQUAL(j1, (string_list{"mark:m1", "mona:m2"}));
   // The relays re-joined their members at the new owner
@@ -178,36 +165,8 @@ CAF_TEST(the owner dies and its members carry on at the new owner) {
 }
 
 CAF_TEST(a new node takes the topic over and nobody notices) {
-  wire_all();
-  start("earth", {});
-  start("mars", {"earth"});
-  std::string topic;
-  for (int i = 0; i < 10000 && topic.empty(); ++i) {
-    auto t = "last/prices:t" + std::to_string(i);
-    if (cluster::owner_of(t, {"earth", "mars"}) == "earth"
-        && cluster::owner_of(t, all_nodes) == "jupiter")
-      topic = t;
-  }
-  CAF_REQUIRE(!topic.empty());
-  connect("earth", "e1", "erin");
-  connect("mars", "m1", "mark");
-  CAF_REQUIRE_EQUAL(join("e1", topic), true);
-  CAF_REQUIRE_EQUAL(join("m1", topic), true);
-  frames("e1");
-  frames("m1");
   // The relays detach from earth's topic and re-join at jupiter's.
-  start("jupiter", {"earth", "mars"});
-  pass(std::chrono::seconds(1));
-  CAF_CHECK(frames("e1").empty());
-  CAF_CHECK(frames("m1").empty());
-  connect("jupiter", "j1", "jade");
-  CAF_REQUIRE_EQUAL(join("j1", topic), true);
-  frames("j1");
-  CAF_CHECK_EQUAL(publish("m1", topic, R"({"n":1})"), true);
-  auto got = frames("m1");
-  CAF_REQUIRE_EQUAL(got.size(), 1u);
-  CAF_CHECK_EQUAL(frames("e1"), got);
-  CAF_CHECK_EQUAL(frames("j1"), got);
+  check_takeover("last/prices");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

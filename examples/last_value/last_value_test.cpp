@@ -8,6 +8,7 @@
 
 using namespace sockd;
 using sockd::test::field;
+using sockd::test::leave_notices;
 
 namespace {
 
@@ -18,15 +19,6 @@ struct fixture
     join("b", "bob");
     frames("a");
     frames("b");
-  }
-
-  // Leave notices (action 4) in `got`, by payload.
-  static std::vector<std::string> left(const std::vector<std::string>& got) {
-    std::vector<std::string> result;
-    for (auto& f : got)
-      if (field(f, "action") == 4)
-        result.push_back(field(f, "payload").get<std::string>());
-    return result;
   }
 };
 
@@ -128,14 +120,14 @@ CAF_TEST(leaving and disconnecting are seen by the others) {
   auto res = sockd::test::ask<bool>(*this, topic, leave_atom::value,
                                     std::string{"b"});
   CAF_CHECK_EQUAL(res, true);
-  CAF_CHECK_EQUAL(left(frames("a")), string_list{"bob:b"});
-  CAF_CHECK_EQUAL(left(frames("c")), string_list{"bob:b"});
+  CAF_CHECK_EQUAL(leave_notices(frames("a")), string_list{"bob:b"});
+  CAF_CHECK_EQUAL(leave_notices(frames("c")), string_list{"bob:b"});
   CAF_CHECK(frames("b").empty());
   caf::anon_send_exit(clients["c"].peer, caf::exit_reason::user_shutdown);
   settle();
   auto got = frames("a");
   CAF_CHECK_EQUAL(got.size(), 1u);
-  CAF_CHECK_EQUAL(left(got), string_list{"carol:c"});
+  CAF_CHECK_EQUAL(leave_notices(got), string_list{"carol:c"});
 }
 
 CAF_TEST(the topic stops when its last member leaves) {

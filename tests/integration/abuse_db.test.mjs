@@ -9,36 +9,20 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import * as a from './abuse.mjs';
 import * as h from './harness.mjs';
 
 const S = h.SCHEMA;
 const MAX_HISTORY_ROWS = 1000;
-let pg;
-let sockd;
 
-before(async () => {
-  pg = await h.startPostgres();
-  sockd = await h.startSockd({
-    databaseUrl: pg.url,
-    args: { messages_per_second: 1000, messages_burst: 1000,
-            max_history_rows: MAX_HISTORY_ROWS },
-  });
-  await h.allow(pg, [['alice', 'chat:*'], ['bob', 'chat:*'],
-                     ['by-a', 'chat:*'], ['by-b', 'chat:*']]);
-});
-
-afterEach(() => h.closeAllClients());
-
-after(async () => {
-  h.closeAllClients();
-  let code = 0;
-  if (sockd) code = await sockd.stop().catch(() => sockd.kill());
-  if (pg) await pg.cleanup();
-  // A clean exit: under ASan/UBSan, a report would make it non-zero.
-  assert.equal(code, 0, sockd ? sockd.log().slice(-4000) : '');
+const server = h.useServer({
+  args: { messages_per_second: 1000, messages_burst: 1000,
+          max_history_rows: MAX_HISTORY_ROWS },
+  allowances: [['alice', 'chat:*'], ['bob', 'chat:*'],
+               ['by-a', 'chat:*'], ['by-b', 'chat:*']],
+  cleanExit: true,
 });
 
 const reply = (id) => (f) => h.isReply(f) && f.payload && f.payload.id === id;
@@ -46,7 +30,7 @@ const relayOf = (topic, m) => (f) => f && f.topic === topic && f.payload
   && f.payload.m === m && f.action === 12;
 
 async function count(where) {
-  return Number(await pg.psql(`SELECT count(*) FROM ${S}.topic_messages
+  return Number(await server.pg.psql(`SELECT count(*) FROM ${S}.topic_messages
                                WHERE ${where}`));
 }
 
@@ -58,7 +42,7 @@ async function countM(topic, m) {
 // Every process of the cluster: the postmaster and its children. SIGSTOP on
 // the postmaster alone leaves the backends running.
 function clusterPids() {
-  const pidFile = path.join(pg.dir, 'data', 'postmaster.pid');
+  const pidFile = path.join(server.pg.dir, 'data', 'postmaster.pid');
   const postmaster = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
   const pids = [postmaster];
   for (const entry of fs.readdirSync('/proc')) {
@@ -81,8 +65,8 @@ function signalAll(pids, signal) {
 test('row 5: a store while the database is frozen gets the database\'s answer',
      { timeout: 60000 }, async () => {
   const topic = h.uniqueTopic('chat');
-  const [alice, bob] = await h.joined(sockd, topic, 'alice', 'bob');
-  const by = await a.bystander(sockd, h.uniqueTopic('chat'));
+  const [alice, bob] = await h.joined(server.sockd, topic, 'alice', 'bob');
+  const by = await a.bystander(server.sockd, h.uniqueTopic('chat'));
   // Warm: one stored message, so every statement is prepared.
   alice.send({ action: 12, topic, payload: { m: 'warm' }, store: true,
                id: 'warm' });
@@ -157,18 +141,18 @@ test('row 5: a store while the database is frozen gets the database\'s answer',
               + `/${stats.sent} delivered, p50 ${s.p50} ms, p99 ${s.p99} ms,`
               + ` max ${s.max} ms`);
   assert.equal(stats.delivered, stats.sent);
-  assert.ok(a.alive(sockd.process.pid));
+  assert.ok(a.alive(server.sockd.process.pid));
 });
 
 test('row 5: a store that times out is "not stored", and its retry stores it',
      { timeout: 40000 }, async () => {
   const topic = h.uniqueTopic('chat');
-  const [alice, bob] = await h.joined(sockd, topic, 'alice', 'bob');
+  const [alice, bob] = await h.joined(server.sockd, topic, 'alice', 'bob');
   // A lock held longer than the 5 s statement_timeout: the insert times out
   // inside PostgreSQL, which rolls it back.
-  const locker = pg.psql(`BEGIN; LOCK TABLE ${S}.topic_messages IN ACCESS
+  const locker = server.pg.psql(`BEGIN; LOCK TABLE ${S}.topic_messages IN ACCESS
     EXCLUSIVE MODE; SELECT pg_sleep(7); COMMIT`);
-  await h.eventually(async () => Number(await pg.psql(
+  await h.eventually(async () => Number(await server.pg.psql(
     `SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
      WHERE c.relname = 'topic_messages' AND l.mode = 'AccessExclusiveLock'
      AND l.granted`)) === 1, { timeout: 5000, what: 'the table lock' });
@@ -191,7 +175,7 @@ test('row 5: a store that times out is "not stored", and its retry stores it',
   assert.equal(await countM(topic, 't-1'), 1);
   console.log(`row 5: a store behind a lock was refused after`
               + ` ${Math.round(waited)} ms: "${told.payload.message}"`);
-  assert.ok(a.alive(sockd.process.pid));
+  assert.ok(a.alive(server.sockd.process.pid));
 });
 
 test('row 5: a connection lost during COMMIT: the rows are looked up',
@@ -201,7 +185,7 @@ test('row 5: a connection lost during COMMIT: the rows are looked up',
   // (tests/integration/lsan_pqxx.supp; nothing of sockd's is suppressed).
   const supp = new URL('./lsan_pqxx.supp', import.meta.url).pathname;
   const own = await h.startSockd({
-    databaseUrl: pg.url, env: { LSAN_OPTIONS: `suppressions=${supp}` },
+    databaseUrl: server.pg.url, env: { LSAN_OPTIONS: `suppressions=${supp}` },
     args: { messages_per_second: 1000, messages_burst: 1000 },
   });
   try {
@@ -218,7 +202,7 @@ async function interruptedCommit(sockd) {
   // A deferred trigger runs at COMMIT: it sleeps there for one message, and
   // the test terminates that session meanwhile, so the worker's COMMIT
   // breaks with its outcome unknown to it (pqxx in_doubt_error).
-  await pg.psql(`CREATE FUNCTION ${S}.doubt() RETURNS trigger LANGUAGE plpgsql
+  await server.pg.psql(`CREATE FUNCTION ${S}.doubt() RETURNS trigger LANGUAGE plpgsql
     AS $$ BEGIN IF NEW.message->'payload'->>'m' = 'doubt' THEN
       PERFORM pg_sleep(5); END IF; RETURN NULL; END $$;
     CREATE CONSTRAINT TRIGGER doubt AFTER INSERT ON ${S}.topic_messages
@@ -226,7 +210,7 @@ async function interruptedCommit(sockd) {
   try {
     alice.send({ action: 12, topic, payload: { m: 'doubt' }, store: true,
                  id: 'doubt' });
-    await h.eventually(async () => Number(await pg.psql(
+    await h.eventually(async () => Number(await server.pg.psql(
       `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
        WHERE wait_event = 'PgSleep' AND query = 'COMMIT'`)) === 1,
     { timeout: 5000, interval: 50, what: 'the COMMIT in the trigger' });
@@ -240,7 +224,7 @@ async function interruptedCommit(sockd) {
     assert.equal(await countM(topic, 'doubt'), 0);
     await bob.none(relayOf(topic, 'doubt'), 200);
   } finally {
-    await pg.psql(`DROP TRIGGER doubt ON ${S}.topic_messages;
+    await server.pg.psql(`DROP TRIGGER doubt ON ${S}.topic_messages;
                    DROP FUNCTION ${S}.doubt()`);
   }
   alice.send({ action: 12, topic, payload: { m: 'doubt' }, store: true,
@@ -256,14 +240,14 @@ test('row 13: history pages beyond max_history_rows are refused at once',
      { timeout: 30000 }, async () => {
   const topic = h.uniqueTopic('chat');
   // 200,000 rows: an OFFSET to the end would scan all of them.
-  await pg.psql(`INSERT INTO ${S}.topic_messages
+  await server.pg.psql(`INSERT INTO ${S}.topic_messages
     (topic, connection_id, created_sub, message)
     SELECT ${h.sqlString(topic)}, 'bulk', 'alice',
            jsonb_build_object('action', 12, 'topic', ${h.sqlString(topic)},
                               'payload', jsonb_build_object('m', i))
     FROM generate_series(1, 200000) AS i; ANALYZE ${S}.topic_messages`);
-  const [alice] = await h.joined(sockd, topic, 'alice');
-  const by = await a.bystander(sockd, h.uniqueTopic('chat'));
+  const [alice] = await h.joined(server.sockd, topic, 'alice');
+  const by = await a.bystander(server.sockd, h.uniqueTopic('chat'));
   by.start();
   const timings = [];
   for (const [page, pageSize, id] of [[1000000, 10, 'deep'],
@@ -314,7 +298,7 @@ test('row 13: history pages beyond max_history_rows are refused at once',
   // test's limit, at the default one, and at the end of the topic (what an
   // unbounded page cost before).
   for (const offset of [MAX_HISTORY_ROWS - 10, 9990, 199990]) {
-    const plan = await pg.psql(`PREPARE h(text, bigint, bigint) AS
+    const plan = await server.pg.psql(`PREPARE h(text, bigint, bigint) AS
       SELECT message::text FROM ${S}.topic_messages WHERE topic = $1
       ORDER BY seq DESC LIMIT $2 OFFSET $3;
       EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF)
@@ -322,14 +306,14 @@ test('row 13: history pages beyond max_history_rows are refused at once',
     console.log(`row 13 plan, OFFSET ${offset}:\n${plan}`);
     assert.match(plan, /Index Scan Backward using topic_messages_topic_seq_idx/);
   }
-  assert.ok(a.alive(sockd.process.pid));
+  assert.ok(a.alive(server.sockd.process.pid));
 });
 
 test('row 15: the first store after PostgreSQL restarts is stored',
      { timeout: 40000 }, async () => {
   const topic = h.uniqueTopic('chat');
-  const [alice, bob] = await h.joined(sockd, topic, 'alice', 'bob');
-  await pg.stop();
+  const [alice, bob] = await h.joined(server.sockd, topic, 'alice', 'bob');
+  await server.pg.stop();
   // Every worker fails to connect, again and again, while it is down: pings
   // are handed out round-robin, and a store tries the topic's worker.
   alice.send({ action: 12, topic, payload: { m: 'down' }, store: true,
@@ -339,12 +323,13 @@ test('row 15: the first store after PostgreSQL restarts is stored',
   let polling = true;
   const poll = (async () => {
     while (polling) {
-      await h.request(sockd, { path: '/readyz', timeout: 3000 }).catch(() => {});
+      await h.request(server.sockd, { path: '/readyz', timeout: 3000 })
+        .catch(() => {});
       await h.sleep(20); // pacing
     }
   })();
   await h.sleep(300); // a few failed attempts per worker
-  await pg.start();
+  await server.pg.start();
   polling = false;
   await poll;
   // The very first store: no retry loop.
@@ -355,6 +340,6 @@ test('row 15: the first store after PostgreSQL restarts is stored',
   await bob.next(relayOf(topic, 'back'));
   assert.equal(await countM(topic, 'back'), 1);
   assert.equal(await countM(topic, 'down'), 0, 'the refused one is not stored');
-  await h.waitReady(sockd, { timeout: 10000 });
-  assert.ok(a.alive(sockd.process.pid));
+  await h.waitReady(server.sockd, { timeout: 10000 });
+  assert.ok(a.alive(server.sockd.process.pid));
 });

@@ -5,7 +5,7 @@
 // survive without their clients re-subscribing, and a broadcast that costs
 // at most one cross-node message per node.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, test } from 'node:test';
+import { after, test } from 'node:test';
 
 import * as certs from './cluster_certs.mjs';
 import * as h from './harness.mjs';
@@ -14,9 +14,8 @@ const T = { timeout: 60000 };
 const NAMES = ['node1', 'node2', 'node3'];
 const MESSAGES = 500;
 
-let pg;
 let certDir;
-const nodes = {}; // name -> sockd
+let ca;
 
 // -- rendezvous hashing, as cluster/placement.cpp computes it ---------------
 
@@ -63,57 +62,32 @@ function topicOwnedBy(owner, names = NAMES) {
 
 // -- the cluster --------------------------------------------------------------
 
-const liveLine = (names) =>
-  new RegExp(`cluster: live nodes ${names.join(',')}\\n`);
-
-before(async () => {
-  pg = await h.startPostgres();
-  certDir = certs.certDir();
-  const ca = certs.makeCa(certDir.dir, 'cluster-ca');
-  const ports = {};
-  for (const name of NAMES) ports[name] = await h.freePort();
-  const address = (name) => `127.0.0.1:${ports[name]}`;
-  // node2 seeds node1; node3 has no seeds and finds both in the node table
-  // (as node1 would find the others if they had not called first).
-  const seeds = { node1: '', node2: address('node1'), node3: '' };
-  for (const name of NAMES) {
-    nodes[name] = await h.startSockd({
-      databaseUrl: pg.url,
-      args: {
-        node_name: name,
-        cluster_listen: address(name),
-        cluster_seeds: seeds[name],
-        messages_per_second: 100000,
-        messages_burst: 100000,
-        'allowance.chat': 'SELECT true',
-        ...certs.tlsArgs(certs.makeNodeCert(certDir.dir, ca, name), ca),
-      },
-    });
-  }
-  await Promise.all(NAMES.map((name) =>
-    nodes[name].waitForLog(liveLine(NAMES), 15000)));
-  for (const name of NAMES) {
-    assert.match(nodes[name].log(), /INFO cluster: mutual TLS on 127\.0\.0\.1:/);
-  }
-});
-
-afterEach(() => h.closeAllClients());
-
-after(async () => {
-  h.closeAllClients();
-  for (const sockd of Object.values(nodes)) {
-    await sockd.stop().catch(() => sockd.kill());
-  }
-  if (pg) await pg.cleanup();
+after(() => {
   if (certDir) certDir.cleanup();
 });
 
-/// A relayed TEXT frame on `topic`.
-const relayOn = (topic) => {
-  const fn = (f) => f && f.topic === topic && f.action === 12;
-  fn.label = `relay on ${topic}`;
-  return fn;
-};
+// node2 seeds node1; node3 has no seeds and finds both in the node table
+// (as node1 would find the others if they had not called first). Each node
+// proves its name with a certificate of a throwaway CA.
+const cluster = h.useCluster({
+  names: NAMES,
+  seeds: (address) => ({ node1: '', node2: address('node1'), node3: '' }),
+  beforeStart: () => {
+    certDir = certs.certDir();
+    ca = certs.makeCa(certDir.dir, 'cluster-ca');
+  },
+  args: (name) => ({
+    'allowance.chat': 'SELECT true',
+    ...certs.tlsArgs(certs.makeNodeCert(certDir.dir, ca, name), ca),
+  }),
+  afterStart: (nodes) => {
+    for (const name of NAMES) {
+      assert.match(nodes[name].log(),
+                   /INFO cluster: mutual TLS on 127\.0\.0\.1:/);
+    }
+  },
+});
+const nodes = cluster.nodes; // name -> sockd
 
 /// The leave notice (action 4) of client `c` on `topic`.
 const leftNotice = (topic, c) => {
@@ -148,7 +122,7 @@ test('500 messages from two nodes reach every subscriber in one order', T,
     pub3.send({ action: 12, topic, payload: { i, from: 'node3' } });
   }
   const received = await Promise.all(
-    subs.map((c) => c.nextN(relayOn(topic), MESSAGES, 30000)));
+    subs.map((c) => c.nextN(h.isRelay(topic), MESSAGES, 30000)));
   const order = (frames) =>
     frames.map((f) => `${f.payload.from}/${f.payload.i}`);
   const first = order(received[0]);
@@ -202,7 +176,7 @@ test('kill -9 of node2: the others keep their subscriptions', T, async () => {
   await nodes.node2.kill();
   // Both survivors agree on the membership, fast.
   await Promise.all(['node1', 'node3'].map((name) =>
-    nodes[name].waitForLog(liveLine(['node1', 'node3']), 10000)));
+    nodes[name].waitForLog(h.liveLine(['node1', 'node3']), 10000)));
   // Everyone left is told that node2's connection is gone, on both topics.
   for (const c of survivors) {
     await c.next(leftNotice(moving, doomed), 10000);
@@ -214,7 +188,8 @@ test('kill -9 of node2: the others keep their subscriptions', T, async () => {
   // both survivors hear it, then the topic is whole again.
   let probes = 0;
   const numbered = (topic) => {
-    const fn = (f) => relayOn(topic)(f) && f.payload.i !== undefined;
+    const relay = h.isRelay(topic);
+    const fn = (f) => relay(f) && f.payload.i !== undefined;
     fn.label = `numbered relay on ${topic}`;
     return fn;
   };
@@ -226,8 +201,9 @@ test('kill -9 of node2: the others keep their subscriptions', T, async () => {
     await h.eventually(async () => {
       const p = `p${++probes}`;
       await send(clients.node1, { p }, p);
-      const heard = (c) => c.next((f) => relayOn(topic)(f) && f.payload.p === p,
-                                  500).then(() => true, () => false);
+      const relay = h.isRelay(topic);
+      const heard = (c) => c.next((f) => relay(f) && f.payload.p === p, 500)
+        .then(() => true, () => false);
       return (await Promise.all(survivors.map(heard))).every(Boolean);
     }, { timeout: 10000, interval: 50, what: `both survivors on ${topic}` });
     await send(clients.node3, { i: 1 }, 'm-1');
@@ -259,13 +235,13 @@ test('SIGTERM: a node leaves cleanly and at once', T, async () => {
   await c.subscribe(topic);
   const code = await nodes.node3.stop('SIGTERM');
   assert.equal(code, 0, nodes.node3.log());
-  await nodes.node1.waitForLog(liveLine(['node1']), 10000);
+  await nodes.node1.waitForLog(h.liveLine(['node1']), 10000);
   // The topic moved to node1; the member did not subscribe again.
   c.send({ action: 12, topic, payload: { after: 'leave' }, id: 'after' });
   await c.next(h.isAck('after'), 10000);
-  const got = await c.next(relayOn(topic), 10000);
+  const got = await c.next(h.isRelay(topic), 10000);
   assert.equal(got.payload.after, 'leave');
-  const rows = await pg.psql(
+  const rows = await cluster.pg.psql(
     `SELECT name FROM ${h.SCHEMA}.sockd_nodes ORDER BY name`);
   assert.ok(!rows.split('\n').includes('node3'), `rows: ${rows}`);
 });

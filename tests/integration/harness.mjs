@@ -7,10 +7,12 @@
 // Every wait has a timeout, and everything started here is also torn down on
 // process exit (harness/exit.mjs), so a failing test never leaves a server
 // behind.
+import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, afterEach, before } from 'node:test';
 
 import { closeAllClients, openSocket } from './harness/client.mjs';
+import { startCluster } from './harness/cluster.mjs';
 import { SECRET } from './harness/constants.mjs';
 import { getTicket } from './harness/http.mjs';
 import { userToken } from './harness/jwt.mjs';
@@ -18,9 +20,10 @@ import { startPostgres } from './harness/postgres.mjs';
 import { allow, startSockd } from './harness/sockd.mjs';
 
 export { Client, closeAllClients, openSocket } from './harness/client.mjs';
+export { liveLine, startCluster } from './harness/cluster.mjs';
 export { ISO_MS_RE, SCHEMA, SECRET, TICKET_RE, UUID_RE }
   from './harness/constants.mjs';
-export { isAck, isError, isReply } from './harness/frame_match.mjs';
+export { isAck, isError, isRelay, isReply } from './harness/frame_match.mjs';
 export { getTicket, request } from './harness/http.mjs';
 export { hs256Token, noneToken, nowSeconds, rs256Token, rsaKeyPair, userToken }
   from './harness/jwt.mjs';
@@ -30,24 +33,59 @@ export { eventually, freePort, sleep, within } from './harness/util.mjs';
 
 /// One PostgreSQL and one sockd (started with `args`) for a whole test
 /// file, `allowances` rows granted: started before the first test, clients
-/// closed after each, both stopped after the last. Tests read
-/// `server.sockd` and `server.pg` of the returned object.
-export function useServer({ args = {}, allowances = [] } = {}) {
+/// closed after each, both stopped after the last. `beforeStart(pg)` runs
+/// between the two starts (tables sockd must find); `cleanExit` asserts
+/// that sockd exits with 0 (under ASan/UBSan a report makes it non-zero).
+/// Tests read `server.sockd` and `server.pg` of the returned object.
+export function useServer({ args = {}, allowances = [], beforeStart,
+                            cleanExit = false } = {}) {
   const server = { pg: null, sockd: null };
   before(async () => {
     server.pg = await startPostgres();
+    if (beforeStart) await beforeStart(server.pg);
     server.sockd = await startSockd({ databaseUrl: server.pg.url, args });
     if (allowances.length > 0) await allow(server.pg, allowances);
   });
   afterEach(() => closeAllClients());
   after(async () => {
     closeAllClients();
+    let code = 0;
     if (server.sockd) {
-      await server.sockd.stop().catch(() => server.sockd.kill());
+      code = await server.sockd.stop().catch(() => server.sockd.kill());
     }
     if (server.pg) await server.pg.cleanup();
+    if (cleanExit) {
+      assert.equal(code, 0, server.sockd ? server.sockd.log().slice(-4000) : '');
+    }
   });
   return server;
+}
+
+/// One PostgreSQL and a cluster of sockd processes (startCluster's
+/// `names`, `seeds` and `args`) for a whole test file, like useServer.
+/// `beforeStart()` runs before the nodes start, `afterStart(nodes)` once
+/// they all see each other (node:test does not wait for one root-level
+/// `before` to end before the next begins, so they run inside this one).
+/// Tests read `cluster.pg` and `cluster.nodes` (name -> sockd) of the
+/// returned object.
+export function useCluster({ names, seeds, args, beforeStart, afterStart }) {
+  const cluster = { pg: null, nodes: {} };
+  before(async () => {
+    cluster.pg = await startPostgres();
+    if (beforeStart) await beforeStart();
+    await startCluster({ databaseUrl: cluster.pg.url, names, seeds, args,
+                         nodes: cluster.nodes });
+    if (afterStart) await afterStart(cluster.nodes);
+  });
+  afterEach(() => closeAllClients());
+  after(async () => {
+    closeAllClients();
+    for (const sockd of Object.values(cluster.nodes)) {
+      await sockd.stop().catch(() => sockd.kill());
+    }
+    if (cluster.pg) await cluster.pg.cleanup();
+  });
+  return cluster;
 }
 
 /// Ticket + upgrade for `sub` with a fresh HS256 token.

@@ -1,6 +1,18 @@
-// What the storage tests share: a predicate for a live (not replayed)
-// relay, and storing one message and waiting for its echo and ACK.
+// What the storage tests share: their server, a predicate for a live (not
+// replayed) relay, and storing one message and waiting for its echo and ACK.
 import * as h from './harness.mjs';
+
+/// The storage tests' server (h.useServer): the rate limit lifted (they
+/// store bursts), alice, bob and carol allowed in chat:*, plus `allowances`;
+/// `beforeStart(pg)` as in h.useServer.
+export function useStorageServer({ allowances = [], beforeStart } = {}) {
+  return h.useServer({
+    args: { messages_per_second: 100000, messages_burst: 100000 },
+    allowances: [['alice', 'chat:*'], ['bob', 'chat:*'], ['carol', 'chat:*'],
+                 ...allowances],
+    beforeStart,
+  });
+}
 
 /// A live relay of the message `m` on `topic` (not a replay, not a reply).
 export const relay = (topic, m) => {

@@ -5,40 +5,21 @@
 // "Tickets and upgrade"). Who may join and the participant list:
 // storage_access.test.mjs.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import * as h from './harness.mjs';
-import { relay, store as storeOne } from './storage.mjs';
+import { relay, store as storeOne, useStorageServer } from './storage.mjs';
 
 const T = { timeout: 40000 };
 const S = h.SCHEMA;
-let pg;
-let sockd;
 
 // Every stored message that got its ACK: [topic, m].
 const acked = [];
 
-before(async () => {
-  pg = await h.startPostgres();
-  sockd = await h.startSockd({
-    databaseUrl: pg.url,
-    args: { messages_per_second: 100000, messages_burst: 100000 },
-  });
-  await h.allow(pg, [
-    ['alice', 'chat:*'], ['bob', 'chat:*'], ['carol', 'chat:*'],
-  ]);
-});
-
-afterEach(() => h.closeAllClients());
-
-after(async () => {
-  h.closeAllClients();
-  if (sockd) await sockd.stop().catch(() => sockd.kill());
-  if (pg) await pg.cleanup();
-});
+const server = useStorageServer();
 
 /// Connects each sub and joins `topic` with all of them.
-const joined = (topic, ...subs) => h.joined(sockd, topic, ...subs);
+const joined = (topic, ...subs) => h.joined(server.sockd, topic, ...subs);
 
 /// Stores one message and records it in `acked`.
 const store = (c, topic, m, action = 12) => storeOne(c, topic, m, action, acked);
@@ -93,7 +74,7 @@ function assertPage(page, topic, lives, { hasMore }) {
 }
 
 async function rows(topic) {
-  const out = await pg.psql(
+  const out = await server.pg.psql(
     `SELECT json_build_object('connection_id', connection_id, 'topic', topic,
        'created_sub', created_sub::text, 'message', message)::text
      FROM ${S}.topic_messages WHERE topic = ${h.sqlString(topic)}`);
@@ -228,8 +209,8 @@ test('database outage: relays go on, storage says unavailable, then recovers',
   const [alice, bob] = await joined(topic, 'alice', 'bob');
   await store(alice, topic, 'out-0');
   await bob.next(relay(topic, 'out-0'));
-  await pg.stop();
-  await h.waitReady(sockd, { status: 503, timeout: 15000 });
+  await server.pg.stop();
+  await h.waitReady(server.sockd, { status: 503, timeout: 15000 });
 
   // Subscribing needs the allowance query: unavailable.
   const other = h.uniqueTopic();
@@ -262,7 +243,7 @@ test('database outage: relays go on, storage says unavailable, then recovers',
     assert.equal(f.payload.code, 'unavailable', `action ${action}`);
   }
   // Tickets and upgrades work without the database.
-  const carol = await h.connect(sockd, 'carol');
+  const carol = await h.connect(server.sockd, 'carol');
   await carol.roundTrip();
   // Membership is in memory: UNSUBSCRIBE works.
   bob.send({ action: 9, topic });
@@ -271,7 +252,7 @@ test('database outage: relays go on, storage says unavailable, then recovers',
                    { action: 4, topic, sender: `bob:${bob.cid}`,
                      payload: `bob:${bob.cid}` });
 
-  await pg.start();
+  await server.pg.start();
   // Without a restart of sockd, storing works again within a few seconds.
   let attempt = 0;
   await h.eventually(async () => {
@@ -285,7 +266,7 @@ test('database outage: relays go on, storage says unavailable, then recovers',
     assert.equal(r.payload.code, 'unavailable', JSON.stringify(r));
     return false;
   }, { timeout: 15000, interval: 250, what: 'a stored message after restart' });
-  await h.waitReady(sockd, { timeout: 15000 });
+  await h.waitReady(server.sockd, { timeout: 15000 });
   // Each pool worker reconnects on its own: subscribing may take a moment
   // longer than the first store.
   await h.eventually(async () => {
@@ -297,7 +278,7 @@ test('database outage: relays go on, storage says unavailable, then recovers',
   }, { timeout: 10000, interval: 250, what: 'SUBSCRIBE after restart' });
   await store(alice, topic, 'out-after');
   // The connection opened during the outage is recorded once it is back.
-  await h.eventually(async () => (await pg.psql(
+  await h.eventually(async () => (await server.pg.psql(
     `SELECT count(*) FROM ${S}.sock_connections
      WHERE connection_id = ${h.sqlString(carol.cid)}`)) === '1',
   { timeout: 10000, what: "carol's sock_connections row" });
@@ -308,8 +289,8 @@ test('database outage: relays go on, storage says unavailable, then recovers',
 
 test('every ACKed stored message is in topic_messages', T, async () => {
   assert.ok(acked.length > 0);
-  await pg.start(); // in case the outage test stopped halfway
-  const out = await pg.psql(
+  await server.pg.start(); // in case the outage test stopped halfway
+  const out = await server.pg.psql(
     `SELECT topic || ' ' || (message->'payload'->>'m')
      FROM ${S}.topic_messages`);
   const present = new Set(out.split('\n'));

@@ -6,15 +6,13 @@
 // storage.test.mjs.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import * as h from './harness.mjs';
-import { relay, store } from './storage.mjs';
+import { relay, store, useStorageServer } from './storage.mjs';
 
 const T = { timeout: 40000 };
 const S = h.SCHEMA;
-let pg;
-let sockd;
 
 // Awayto's exchange rule: the user made the booking's quote or owns its
 // schedule bracket slot (db/allowances.cpp reads these columns).
@@ -25,50 +23,36 @@ const U = {
 const BOOKING = crypto.randomUUID();
 const OTHER_BOOKING = crypto.randomUUID();
 
-before(async () => {
-  pg = await h.startPostgres();
-  const q1 = crypto.randomUUID();
-  const q2 = crypto.randomUUID();
-  const s1 = crypto.randomUUID();
-  const s2 = crypto.randomUUID();
-  // Awayto's tables exist before sockd starts: exchange/* use its rule.
-  await pg.psql(`
-    CREATE SCHEMA ${S};
-    CREATE TABLE ${S}.quotes (id uuid PRIMARY KEY, created_sub uuid NOT NULL);
-    CREATE TABLE ${S}.schedule_bracket_slots (
-      id uuid PRIMARY KEY, created_sub uuid NOT NULL);
-    CREATE TABLE ${S}.bookings (
-      id uuid PRIMARY KEY,
-      quote_id uuid NOT NULL REFERENCES ${S}.quotes (id),
-      schedule_bracket_slot_id uuid NOT NULL
-        REFERENCES ${S}.schedule_bracket_slots (id));
-    INSERT INTO ${S}.quotes VALUES ('${q1}', '${U.quoter}'),
-                                   ('${q2}', '${U.stranger}');
-    INSERT INTO ${S}.schedule_bracket_slots VALUES ('${s1}', '${U.slotOwner}'),
-                                                   ('${s2}', '${U.stranger}');
-    INSERT INTO ${S}.bookings VALUES ('${BOOKING}', '${q1}', '${s1}'),
-                                     ('${OTHER_BOOKING}', '${q2}', '${s2}');`);
-  sockd = await h.startSockd({
-    databaseUrl: pg.url,
-    args: { messages_per_second: 100000, messages_burst: 100000 },
-  });
-  await h.allow(pg, [
-    ['alice', 'chat:*'], ['bob', 'chat:*'], ['carol', 'chat:*'],
-    // topic_allowances does not decide exchange/* while Awayto's rule is on.
-    [U.stranger, 'exchange/0:*'],
-  ]);
-});
-
-afterEach(() => h.closeAllClients());
-
-after(async () => {
-  h.closeAllClients();
-  if (sockd) await sockd.stop().catch(() => sockd.kill());
-  if (pg) await pg.cleanup();
+const server = useStorageServer({
+  // topic_allowances does not decide exchange/* while Awayto's rule is on.
+  allowances: [[U.stranger, 'exchange/0:*']],
+  beforeStart: async (db) => {
+    const q1 = crypto.randomUUID();
+    const q2 = crypto.randomUUID();
+    const s1 = crypto.randomUUID();
+    const s2 = crypto.randomUUID();
+    // Awayto's tables exist before sockd starts: exchange/* use its rule.
+    await db.psql(`
+      CREATE SCHEMA ${S};
+      CREATE TABLE ${S}.quotes (id uuid PRIMARY KEY, created_sub uuid NOT NULL);
+      CREATE TABLE ${S}.schedule_bracket_slots (
+        id uuid PRIMARY KEY, created_sub uuid NOT NULL);
+      CREATE TABLE ${S}.bookings (
+        id uuid PRIMARY KEY,
+        quote_id uuid NOT NULL REFERENCES ${S}.quotes (id),
+        schedule_bracket_slot_id uuid NOT NULL
+          REFERENCES ${S}.schedule_bracket_slots (id));
+      INSERT INTO ${S}.quotes VALUES ('${q1}', '${U.quoter}'),
+                                     ('${q2}', '${U.stranger}');
+      INSERT INTO ${S}.schedule_bracket_slots VALUES ('${s1}', '${U.slotOwner}'),
+                                                     ('${s2}', '${U.stranger}');
+      INSERT INTO ${S}.bookings VALUES ('${BOOKING}', '${q1}', '${s1}'),
+                                       ('${OTHER_BOOKING}', '${q2}', '${s2}');`);
+  },
 });
 
 /// Connects each sub and joins `topic` with all of them.
-const joined = (topic, ...subs) => h.joined(sockd, topic, ...subs);
+const joined = (topic, ...subs) => h.joined(server.sockd, topic, ...subs);
 
 test('LOAD_SUBSCRIBERS: online users and offline writers, sent to all', T,
      async () => {
@@ -105,7 +89,7 @@ test('LOAD_MESSAGES, LOAD_SUBSCRIBERS and UNSUBSCRIBE need a joined topic', T,
   const topic = h.uniqueTopic();
   const [bob] = await joined(topic, 'bob');
   await store(bob, topic, 'nj-0');
-  const alice = await h.connect(sockd, 'alice');
+  const alice = await h.connect(server.sockd, 'alice');
   for (const action of [6, 10, 9, 'LOAD_MESSAGES', 'load_subscribers',
                         'UNSUBSCRIBE']) {
     const id = `nj-${action}`;
@@ -125,9 +109,9 @@ test('LOAD_MESSAGES, LOAD_SUBSCRIBERS and UNSUBSCRIBE need a joined topic', T,
 
 test("exchange/0..2 follow Awayto's booking rule when its tables exist", T,
      async () => {
-  const quoter = await h.connect(sockd, U.quoter);
-  const owner = await h.connect(sockd, U.slotOwner);
-  const stranger = await h.connect(sockd, U.stranger);
+  const quoter = await h.connect(server.sockd, U.quoter);
+  const owner = await h.connect(server.sockd, U.slotOwner);
+  const stranger = await h.connect(server.sockd, U.stranger);
   const check = async (c, topic, allowed, who) => {
     c.send({ action: 8, topic });
     const f = await c.next((x) => x && x.topic === topic);

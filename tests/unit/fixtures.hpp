@@ -125,6 +125,16 @@ inline nlohmann::json field(const std::string& frame, const char* key,
   return inner ? value.value(inner, nlohmann::json{}) : value;
 }
 
+/// The leave notices (action 4) among `frames`, by payload ("sub:cid").
+inline std::vector<std::string>
+leave_notices(const std::vector<std::string>& frames) {
+  std::vector<std::string> result;
+  for (auto& f : frames)
+    if (field(f, "action") == 4)
+      result.push_back(field(f, "payload").get<std::string>());
+  return result;
+}
+
 /// Sends a request from the fixture's scoped actor, runs the scheduler and
 /// returns the answer (or its error).
 template <class T, class Fixture, class Handle, class... Ts>

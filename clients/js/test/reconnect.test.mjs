@@ -3,7 +3,7 @@
 // the server was killed and started again on the same port.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { after, afterEach, before, test } from 'node:test';
+import { afterEach, test } from 'node:test';
 
 import WebSocket from 'ws';
 
@@ -13,25 +13,14 @@ import { closeClients, collect, isKeepalive, isText, makeClient, spySocket,
          track } from './helpers.mjs';
 
 const T = { timeout: 60000 };
-let pg;
-let sockd;
 
-before(async () => {
-  pg = await h.startPostgres();
-  // PINGs every second, so the keepalive test need not wait 30 s.
-  sockd = await h.startSockd({
-    databaseUrl: pg.url,
-    args: { ping_interval: 1, ping_timeout: 3 },
-  });
-  await h.allow(pg, [['alice', '*'], ['bob', 'chat:*']]);
+// PINGs every second, so the keepalive test need not wait 30 s.
+const server = h.useServer({
+  args: { ping_interval: 1, ping_timeout: 3 },
+  allowances: [['alice', '*'], ['bob', 'chat:*']],
 });
 
 afterEach(closeClients);
-
-after(async () => {
-  if (sockd) await sockd.stop().catch(() => sockd.kill());
-  if (pg) await pg.cleanup();
-});
 
 /// Resolves once every thread of process `pid` is stopped, as SIGSTOP
 /// leaves them in time: before that, sockd may still answer a request.
@@ -46,7 +35,7 @@ function stopped(pid) {
 test('PING from the server is answered with PONG; the socket stays up', T,
   async () => {
     const spy = spySocket();
-    const c = makeClient(sockd, 'alice', { WebSocket: spy.SpySocket });
+    const c = makeClient(server.sockd, 'alice', { WebSocket: spy.SpySocket });
     const cid = await c.waitForOpen();
     const messages = [];
     c.on('message', (f) => messages.push(f));
@@ -108,7 +97,7 @@ test('close() stops reconnecting for good', T, async () => {
 test('reconnect: sockd killed and restarted on the same port; the client '
      + 'comes back with backoff and its subscriptions work again', T,
   async () => {
-    const own = await h.startSockd({ databaseUrl: pg.url });
+    const own = await h.startSockd({ databaseUrl: server.pg.url });
     const port = own.port;
     let restarted = null;
     try {
@@ -178,7 +167,7 @@ test('reconnect: sockd killed and restarted on the same port; the client '
                        'attempts 1-3 started after their delays');
 
       restarted = await h.startSockd({
-        databaseUrl: pg.url,
+        databaseUrl: server.pg.url,
         args: { listen: `127.0.0.1:${port}` },
       });
       assert.equal(restarted.port, port);

@@ -43,6 +43,13 @@ export function isAck(id) {
   return fn;
 }
 
+/// A frame predicate: a relayed message (action 12) on `topic`.
+export function isRelay(topic) {
+  const fn = (f) => f && f.topic === topic && f.action === 12;
+  fn.label = `relay on ${topic}`;
+  return fn;
+}
+
 /// A frame predicate: any ERROR or ACK frame.
 export function isReply(f) {
   return f && (f.action === 'ERROR' || f.action === 'ACK');

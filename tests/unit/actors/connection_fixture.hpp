@@ -31,12 +31,7 @@ struct connection_fixture : sockd::test::fixture {
     auto types = std::make_shared<topic_types>();
     types->add("*", spawn_relay_topic);
     directory = spawn_topic_directory(sys, types, db);
-    connection_config cfg;
-    cfg.sub = "alice";
-    cfg.cid = "c1";
-    cfg.out = out;
-    cfg.directory = directory;
-    cfg.db = db;
+    auto cfg = alice_config("c1", out);
     cfg.messages_per_second = 1;
     cfg.messages_burst = 3;
     cfg.keepalive = keepalive;
@@ -44,6 +39,19 @@ struct connection_fixture : sockd::test::fixture {
     conn = spawn_connection(sys, cfg);
     script->allowed.emplace("alice", "chat:lobby");
     settle();
+  }
+
+  // A connection of alice's as `cid` over `socket`, on this fixture's
+  // directory and database; the rest is the config's defaults.
+  connection_config alice_config(const std::string& cid,
+                                 std::shared_ptr<recorder> socket) {
+    connection_config cfg;
+    cfg.sub = "alice";
+    cfg.cid = cid;
+    cfg.out = std::move(socket);
+    cfg.directory = directory;
+    cfg.db = db;
+    return cfg;
   }
 
   // The ticker never runs out of timers: stop it before the fixture's
@@ -77,12 +85,7 @@ struct capped_fixture : connection_fixture {
   connection_actor capped;
 
   capped_fixture() {
-    connection_config cfg;
-    cfg.sub = "alice";
-    cfg.cid = "c2";
-    cfg.out = capped_out;
-    cfg.directory = directory;
-    cfg.db = db;
+    auto cfg = alice_config("c2", capped_out);
     cfg.messages_per_second = 1000;
     cfg.messages_burst = 1000;
     cfg.max_topics = 3;

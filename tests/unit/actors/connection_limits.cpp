@@ -85,12 +85,7 @@ CAF_TEST(frames over the rate are not parsed) {
 }
 
 CAF_TEST(the limits come from the connection config) {
-  connection_config cfg;
-  cfg.sub = "alice";
-  cfg.cid = "c2";
-  cfg.out = out;
-  cfg.directory = directory;
-  cfg.db = db;
+  auto cfg = alice_config("c2", out);
   cfg.limits.max_json_depth = 2;
   cfg.limits.max_topic_bytes = 10;
   auto other = spawn_connection(sys, cfg);

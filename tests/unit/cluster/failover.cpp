@@ -6,25 +6,9 @@
 
 using namespace sockd;
 using sockd::test::field;
+using sockd::test::leave_notices;
 
-namespace {
-
-const std::vector<std::string> all_nodes{"earth", "jupiter", "mars"};
-
-struct fixture : sockd::test::cluster_fixture {
-  // Leave notices (action 4) in `got`, by payload.
-  static std::vector<std::string> left(const std::vector<std::string>& got) {
-    std::vector<std::string> result;
-    for (auto& f : got)
-      if (field(f, "action") == 4)
-        result.push_back(field(f, "payload").get<std::string>());
-    return result;
-  }
-};
-
-} // namespace
-
-CAF_TEST_FIXTURE_SCOPE(failover_tests, fixture)
+CAF_TEST_FIXTURE_SCOPE(failover_tests, sockd::test::cluster_fixture)
 
 CAF_TEST(the owner dies and its topic moves without a re-subscribe) {
   start_all();
@@ -36,8 +20,8 @@ CAF_TEST(the owner dies and its topic moves without a re-subscribe) {
   // The relays re-homed on their own: the survivors were told that mars'
   // member is gone, and keep talking without subscribing again.
   pass(std::chrono::seconds(1));
-  CAF_CHECK_EQUAL(left(frames("e1")), string_list{"mark:m1"});
-  CAF_CHECK_EQUAL(left(frames("j1")), string_list{"mark:m1"});
+  CAF_CHECK_EQUAL(leave_notices(frames("e1")), string_list{"mark:m1"});
+  CAF_CHECK_EQUAL(leave_notices(frames("j1")), string_list{"mark:m1"});
   CAF_CHECK_EQUAL(publish("e1", topic, R"({"after":"failover"})"), true);
   auto got = frames("e1");
   CAF_REQUIRE_EQUAL(got.size(), 1u);
@@ -58,45 +42,15 @@ CAF_TEST(a member node dies and the owner tells the others) {
   auto topic = topic_owned_by("earth", all_nodes);
   members_everywhere(topic);
   kill("jupiter");
-  CAF_CHECK_EQUAL(left(frames("e1")), string_list{"jade:j1"});
-  CAF_CHECK_EQUAL(left(frames("m1")), string_list{"jade:j1"});
+  CAF_CHECK_EQUAL(leave_notices(frames("e1")), string_list{"jade:j1"});
+  CAF_CHECK_EQUAL(leave_notices(frames("m1")), string_list{"jade:j1"});
   CAF_CHECK_EQUAL(publish("m1", topic, "1"), true);
   CAF_CHECK_EQUAL(frames("e1").size(), 1u);
   CAF_CHECK_EQUAL(frames("m1").size(), 1u);
 }
 
 CAF_TEST(a new node takes over its topics and members stay subscribed) {
-  wire_all();
-  start("earth", {});
-  start("mars", {"earth"});
-  // A topic that earth and mars place on earth, and three nodes on jupiter.
-  std::string topic;
-  for (int i = 0; i < 10000 && topic.empty(); ++i) {
-    auto t = "chat:t" + std::to_string(i);
-    if (cluster::owner_of(t, {"earth", "mars"}) == "earth"
-        && cluster::owner_of(t, all_nodes) == "jupiter")
-      topic = t;
-  }
-  CAF_REQUIRE(!topic.empty());
-  connect("earth", "e1", "erin");
-  connect("mars", "m1", "mark");
-  CAF_REQUIRE_EQUAL(join("e1", topic), true);
-  CAF_REQUIRE_EQUAL(join("m1", topic), true);
-  frames("e1");
-  frames("m1");
-  start("jupiter", {"earth", "mars"});
-  pass(std::chrono::seconds(1));
-  // Nobody was told anyone left.
-  CAF_CHECK(frames("e1").empty());
-  CAF_CHECK(frames("m1").empty());
-  connect("jupiter", "j1", "jade");
-  CAF_REQUIRE_EQUAL(join("j1", topic), true);
-  frames("j1");
-  CAF_CHECK_EQUAL(publish("m1", topic, R"({"n":1})"), true);
-  auto got = frames("m1");
-  CAF_REQUIRE_EQUAL(got.size(), 1u);
-  CAF_CHECK_EQUAL(frames("e1"), got);
-  CAF_CHECK_EQUAL(frames("j1"), got);
+  check_takeover("chat");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -73,6 +73,9 @@ struct cluster_fixture : test_network_fixture_base<planet> {
 
   std::map<std::string, client> clients; // by cid
 
+  /// The three nodes most tests start.
+  static inline const string_list all_nodes{"earth", "jupiter", "mars"};
+
   cluster_fixture()
     : super({&earth, &mars, &jupiter, &pluto}),
       earth([this] { settle(); }),
@@ -200,6 +203,15 @@ struct cluster_fixture : test_network_fixture_base<planet> {
       frames(cid);
   }
 
+  // m1, j1 then e1 publish {"n":1}, {"n":2}, {"n":3} to `topic`; returns
+  // what e1 got.
+  std::vector<std::string> publish_in_turn(const std::string& topic) {
+    CAF_CHECK_EQUAL(publish("m1", topic, R"({"n":1})"), true);
+    CAF_CHECK_EQUAL(publish("j1", topic, R"({"n":2})"), true);
+    CAF_CHECK_EQUAL(publish("e1", topic, R"({"n":3})"), true);
+    return frames("e1");
+  }
+
   /// A kill -9: every connection of `name` breaks, on both ends, and the
   /// node stops running.
   void kill(const std::string& name) {
@@ -300,6 +312,43 @@ struct cluster_fixture : test_network_fixture_base<planet> {
 
   std::vector<std::string> frames(const std::string& cid) {
     return clients.at(cid).out->take();
+  }
+
+  /// A new node takes a topic of `type` over: e1 (earth) and m1 (mars) are
+  /// in a topic that earth and mars place on earth and all three nodes on
+  /// jupiter; jupiter starts, the relays detach from earth's topic and
+  /// re-join at jupiter's, and nobody is told anyone left. A message
+  /// afterwards reaches e1, m1 and j1 (jupiter) once.
+  void check_takeover(const std::string& type) {
+    wire_all();
+    start("earth", {});
+    start("mars", {"earth"});
+    std::string topic;
+    for (int i = 0; i < 10000 && topic.empty(); ++i) {
+      auto t = type + ":t" + std::to_string(i);
+      if (cluster::owner_of(t, {"earth", "mars"}) == "earth"
+          && cluster::owner_of(t, all_nodes) == "jupiter")
+        topic = t;
+    }
+    CAF_REQUIRE(!topic.empty());
+    connect("earth", "e1", "erin");
+    connect("mars", "m1", "mark");
+    CAF_REQUIRE_EQUAL(join("e1", topic), true);
+    CAF_REQUIRE_EQUAL(join("m1", topic), true);
+    frames("e1");
+    frames("m1");
+    start("jupiter", {"earth", "mars"});
+    pass(std::chrono::seconds(1));
+    CAF_CHECK(frames("e1").empty());
+    CAF_CHECK(frames("m1").empty());
+    connect("jupiter", "j1", "jade");
+    CAF_REQUIRE_EQUAL(join("j1", topic), true);
+    frames("j1");
+    CAF_CHECK_EQUAL(publish("m1", topic, R"({"n":1})"), true);
+    auto got = frames("m1");
+    CAF_REQUIRE_EQUAL(got.size(), 1u);
+    CAF_CHECK_EQUAL(frames("e1"), got);
+    CAF_CHECK_EQUAL(frames("j1"), got);
   }
 
   /// A topic of type `chat` whose owner among `nodes` is `owner`.

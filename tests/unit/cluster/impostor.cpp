@@ -16,8 +16,6 @@ using namespace sockd;
 
 namespace {
 
-const std::vector<std::string> all_nodes{"earth", "jupiter", "mars"};
-
 using redemption = caf::expected<std::pair<std::string, std::string>>;
 
 struct fixture : sockd::test::cluster_fixture {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import tls from 'node:tls';
@@ -209,4 +210,53 @@ test('SIGHUP: new handshakes get the new certificate, open sockets stay', T,
   }
   assert.ok(before.isOpen);
   assert.equal(server.sockd.exited, null);
+});
+
+test('SIGHUP without TLS options: logged, nothing to reload, sockets stay', T,
+     async () => {
+  const plain = await h.startSockd({ databaseUrl: server.pg.url, tls: false });
+  try {
+    assert.match(plain.url, /^http:/);
+    const c = await h.connect(plain, 'alice');
+    plain.process.kill('SIGHUP');
+    await plain.waitForLog(/received SIGHUP: no tls_cert and tls_key set, nothing to reload/);
+    await c.roundTrip();
+    assert.equal(plain.exited, null);
+  } finally {
+    h.closeAllClients();
+    assert.equal(await plain.stop(), 0);
+  }
+});
+
+test('a client that never finishes the TLS handshake is cut at handshake_timeout',
+     T, async () => {
+  const slow = await h.startSockd({ databaseUrl: server.pg.url, tls: true,
+                                    args: { handshake_timeout: 1 } });
+  try {
+    const started = Date.now();
+    const sock = net.connect({ host: '127.0.0.1', port: slow.port });
+    await new Promise((resolve, reject) => {
+      sock.once('connect', resolve);
+      sock.once('error', reject);
+    });
+    // No ClientHello: the server's deadline is the only thing that ends it.
+    await h.within(new Promise((resolve) => sock.once('close', resolve)),
+                   5000, 'the silent socket closed by sockd');
+    const waited = Date.now() - started;
+    assert.ok(waited >= 900, `closed after ${waited} ms, not before the timeout`);
+    const health = await h.request(slow, { path: '/healthz' });
+    assert.equal(health.status, 200);
+  } finally {
+    assert.equal(await slow.stop(), 0);
+  }
+});
+
+// Last: it stops the TLS server.
+test('SIGTERM closes wss sockets with 1001 and exits 0', T, async () => {
+  const c = await h.connect(server.sockd, 'alice');
+  const closed = c.closed();
+  const code = await server.sockd.stop();
+  assert.equal((await closed).code, 1001);
+  assert.equal(code, 0);
+  server.sockd = null;
 });

@@ -51,6 +51,9 @@ struct options {
   std::string cluster_tls_key;       // PEM: its private key
   std::string cluster_tls_ca;        // PEM: the CA that signs every node
   bool cluster_insecure = false;     // plain BASP on a non-loopback address
+  // TLS on the listen port (docs/operations.md): both set, HTTPS/WSS only.
+  std::string tls_cert;              // PEM: certificate chain, leaf first
+  std::string tls_key;               // PEM: its private key
   // TURN REST credentials for coturn's use-auth-secret (docs/operations.md).
   std::string turn_secret;           // empty: GET /turn answers 404
   std::vector<std::string> turn_uris; // turn:/turns:/stun:/stuns: URIs

@@ -29,6 +29,7 @@ export { hs256Token, noneToken, nowSeconds, rs256Token, rsaKeyPair, userToken }
   from './harness/jwt.mjs';
 export { sqlString, startPostgres } from './harness/postgres.mjs';
 export { allow, runSockd, startSockd, waitReady } from './harness/sockd.mjs';
+export { resolveTls, testCertificates, tlsModeOn } from './harness/tls.mjs';
 export { eventually, freePort, sleep, within } from './harness/util.mjs';
 
 /// One PostgreSQL and one sockd (started with `args`) for a whole test
@@ -36,14 +37,15 @@ export { eventually, freePort, sleep, within } from './harness/util.mjs';
 /// closed after each, both stopped after the last. `beforeStart(pg)` runs
 /// between the two starts (tables sockd must find); `cleanExit` asserts
 /// that sockd exits with 0 (under ASan/UBSan a report makes it non-zero).
+/// `tls` as for startSockd (default: plain unless SOCKD_TEST_TLS=1).
 /// Tests read `server.sockd` and `server.pg` of the returned object.
 export function useServer({ args = {}, allowances = [], beforeStart,
-                            cleanExit = false } = {}) {
+                            cleanExit = false, tls } = {}) {
   const server = { pg: null, sockd: null };
   before(async () => {
     server.pg = await startPostgres();
     if (beforeStart) await beforeStart(server.pg);
-    server.sockd = await startSockd({ databaseUrl: server.pg.url, args });
+    server.sockd = await startSockd({ databaseUrl: server.pg.url, args, tls });
     if (allowances.length > 0) await allow(server.pg, allowances);
   });
   afterEach(() => closeAllClients());

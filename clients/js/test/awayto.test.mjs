@@ -1,0 +1,310 @@
+// Awayto's own client against sockd alone (issue 13): in headless Chromium,
+// a page that does on the wire exactly what Awayto's WebSocketProvider and
+// useWebSocketSubscribe do (test/awayto/page/, written from Awayto's
+// description, not sockd's client), on an origin of its own, against sockd
+// with its certificate, Awayto's ticket path and Awayto's tables. The tests
+// run in order and share the pages: each step starts where the last ended.
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { chromium } from 'playwright-core';
+
+import { certDir } from '../../../tests/integration/cluster_certs.mjs';
+import * as h from '../../../tests/integration/harness.mjs';
+import { awaytoTables, devToken, fetchJson, makeServerCert,
+         PARTICIPANT_QUERY, startPageServer } from './awayto/setup.mjs';
+
+// The one switch between plain http/ws with /ticket and Awayto's
+// https/wss with /api/v1/sock/ticket.
+const WIRE = { tls: false, ticketPath: '/ticket' };
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const T = { timeout: 60000 };
+const PING_TIMEOUT = 3; // s; PINGs every second
+const A = { SUBSCRIBE: 8, UNSUBSCRIBE: 9, LOAD_SUBSCRIBERS: 10,
+            LOAD_MESSAGES: 6, HAS_MORE_MESSAGES: 7, TEXT: 12,
+            UNSUBSCRIBE_TOPIC: 4 };
+
+const alice = { sub: crypto.randomUUID(), first: 'Alice', last: 'Quinn' };
+const bob = { sub: crypto.randomUUID(), first: 'Bob', last: 'Slot' };
+const BOOKING = crypto.randomUUID();
+const TOPIC = `exchange/0:${BOOKING}`; // Awayto's text chat of the booking
+
+let pg;
+let sockd;
+let sockArgs;
+let certs;
+let tls;
+let pageServer;
+let context;
+let profile;
+
+/// sockd's base URL (http or https).
+const base = () => `${WIRE.tls ? 'https' : 'http'}://127.0.0.1:${sockd.port}`;
+
+async function startServer(listen = '127.0.0.1:0') {
+  sockd = await h.startSockd({ databaseUrl: pg.url, ready: !WIRE.tls,
+                               args: { ...sockArgs, listen } });
+  if (WIRE.tls) {
+    await h.eventually(async () => (await fetchJson(`${base()}/readyz`,
+      { ca: tls.ca })).status === 200, { timeout: 20000, what: '/readyz' });
+  }
+}
+
+before(async () => {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} not found: apt-get install -y chromium `
+                    + '(or set CHROMIUM_PATH)');
+  }
+  certs = certDir();
+  tls = makeServerCert(certs.dir);
+  pageServer = await startPageServer(WIRE.tls ? tls : null);
+  pg = await h.startPostgres();
+  await awaytoTables(pg, h.SCHEMA, { booking: BOOKING, quoter: alice,
+                                     provider: bob });
+  sockArgs = {
+    dev: 'true',
+    allowed_origins: pageServer.origin,
+    participant_query: PARTICIPANT_QUERY(h.SCHEMA),
+    ping_interval: 1,
+    ping_timeout: PING_TIMEOUT,
+    ...(WIRE.tls ? { tls_cert: tls.cert, tls_key: tls.key } : {}),
+  };
+  await startServer();
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sockd-awayto-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+           '--disable-component-update', '--no-first-run', '--disable-sync',
+           // Two tabs at once: neither may be throttled as a background tab.
+           '--disable-background-timer-throttling',
+           '--disable-renderer-backgrounding',
+           '--disable-backgrounding-occluded-windows',
+           // Trust the test's certificate (its key) and nothing else.
+           `--ignore-certificate-errors-spki-list=${tls.spki}`],
+    timeout: 30000,
+  });
+});
+
+after(async () => {
+  if (context) await context.close().catch(() => {});
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  if (pageServer) await pageServer.close();
+  if (sockd) await sockd.stop().catch(() => sockd.kill());
+  if (pg) await pg.cleanup();
+  if (certs) certs.cleanup();
+});
+
+const pages = {};
+
+/// Opens Awayto's page for `user`, signs in with a dev token and mounts
+/// the booking's text chat.
+async function openAwayto(user) {
+  const page = user.page || await context.newPage();
+  user.page = page;
+  page.setDefaultTimeout(20000);
+  page.problems = page.problems || [];
+  if (!page.watched) {
+    page.watched = true;
+    page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`));
+  }
+  const q = new URLSearchParams({ sock: base(), ticketPath: WIRE.ticketPath });
+  await page.goto(`${pageServer.origin}/index.html?${q}`);
+  const token = await devToken(base(), user.sub, tls.ca);
+  await page.evaluate(([t, topic]) => {
+    window.awayto.start(t);
+    window.awayto.mount(topic);
+  }, [token, TOPIC]);
+  return page;
+}
+
+const snap = (page) => page.evaluate(() => window.awayto.snapshot());
+
+/// Waits until `pred(snapshot, arg)` (evaluated in the page) holds.
+const until = (page, pred, arg) => page.waitForFunction(
+  ([src, a]) => (0, eval)(src)(window.awayto.snapshot(), a),
+  [pred.toString(), arg], { polling: 50 });
+
+/// Frames of connection `cid` in direction `dir`, keepalives left out.
+const wire = (s, cid, dir) => s.log.filter((e) => e.cid === cid
+  && e.dir === dir && e.frame.payload !== 'PING' && e.frame.payload !== 'PONG')
+  .map((e) => e.frame);
+
+const person = (user, cids, online) => ({
+  scid: user.sub, cids, name: user.first[0] + user.last[0],
+  role: user === alice ? 'Client' : 'Staff', color: 'hsl(0, 0%, 90%)',
+  exists: true, online,
+});
+
+/// What Awayto's transmit sends (the time is the browser's toUTCString).
+const awaytoFrame = (f, cid, store, action, name, payload) => {
+  const expected = { timestamp: f.timestamp, sender: cid, store, action,
+                     actionName: name, topic: TOPIC };
+  if (payload !== undefined) expected.payload = payload;
+  assert.deepEqual(f, expected);
+  assert.match(f.timestamp, /^\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT$/);
+};
+
+test('ticket from the ticket path, the socket, SUBSCRIBE with Awayto\'s '
+     + 'fields, the participant list', T, async () => {
+  pages.alice = await openAwayto(alice);
+  await until(pages.alice, (s) => s.chat.subscribed
+    && s.log.some((e) => e.frame.action === 10));
+  pages.bob = await openAwayto(bob);
+  await until(pages.bob, (s) => s.chat.subscribed
+    && s.log.some((e) => e.dir === 'out' && e.frame.action === 6));
+  // alice learns bob is there from the list bob's join made go to everyone.
+  await until(pages.alice, (s, b) => s.chat.userList[b]?.online, bob.sub);
+
+  const a = await snap(pages.alice);
+  const b = await snap(pages.bob);
+  alice.cid = a.connectionId;
+  bob.cid = b.connectionId;
+  assert.match(alice.cid, h.UUID_RE);
+  assert.notEqual(alice.cid, bob.cid);
+  assert.deepEqual(a.events.map((e) => e.what), ['ticket', 'open']);
+  // Out: SUBSCRIBE, LOAD_SUBSCRIBERS, LOAD_MESSAGES page 1 of 10.
+  const out = wire(b, bob.cid, 'out');
+  assert.equal(out.length, 3);
+  awaytoFrame(out[0], bob.cid, false, A.SUBSCRIBE, 'SUBSCRIBE');
+  awaytoFrame(out[1], bob.cid, false, A.LOAD_SUBSCRIBERS, 'LOAD_SUBSCRIBERS');
+  awaytoFrame(out[2], bob.cid, false, A.LOAD_MESSAGES, 'LOAD_MESSAGES',
+              { page: 1, pageSize: 10 });
+  // In: the join, then the list (no history yet, so nothing more).
+  const list = { [alice.sub]: person(alice, [alice.cid], true),
+                 [bob.sub]: person(bob, [bob.cid], true) };
+  const strip = (l) => Object.fromEntries(Object.entries(l)
+    .map(([k, v]) => [k, { ...v, color: '' }]));
+  assert.deepEqual(wire(b, bob.cid, 'in'), [
+    { action: A.SUBSCRIBE, topic: TOPIC },
+    { action: A.LOAD_SUBSCRIBERS, topic: TOPIC, sender: bob.cid,
+      payload: strip(list) },
+  ]);
+  assert.deepEqual(b.chat.userList, list);
+  assert.deepEqual(a.chat.userList, list);
+});
+
+/// alice or bob types `text`: stored (say) or not (whisper); resolves with
+/// the frame the other one received.
+async function send(from, to, how, text) {
+  await from.page.evaluate(([fn, t]) => window.awayto[fn](t), [how, text]);
+  await until(to.page, (s, t) => s.log.some((e) => e.frame.payload?.message
+    === t), text);
+  await until(from.page, (s, t) => s.log.some((e) => e.dir === 'in'
+    && e.frame.payload?.message === t), text);
+  const got = (await snap(to.page)).log.filter((e) => e.dir === 'in'
+    && e.frame.payload?.message === text);
+  assert.equal(got.length, 1, `${text}: once`);
+  return got[0].frame;
+}
+
+const sent = [];
+
+test('stored and unstored relays between the two', T, async () => {
+  for (let i = 0; i < 12; i += 1) {
+    const [from, to] = i % 2 === 0 ? [alice, bob] : [bob, alice];
+    const text = `stored ${i + 1} from ${from.first}`;
+    const f = await send(from, to, 'say', text);
+    assert.deepEqual(f, { action: A.TEXT, topic: TOPIC, sender: from.cid,
+                          timestamp: f.timestamp, store: true,
+                          payload: { style: 'written', message: text } });
+    assert.match(f.timestamp, h.ISO_MS_RE, 'the server\'s time, not the client\'s');
+    sent.push(f);
+  }
+  const f = await send(bob, alice, 'whisper', 'not stored');
+  assert.deepEqual(f, { action: A.TEXT, topic: TOPIC, sender: bob.cid,
+                        timestamp: f.timestamp,
+                        payload: { style: 'written', message: 'not stored' } });
+  const a = await snap(pages.alice);
+  assert.deepEqual(a.chat.messages.map((m) => [m.name, m.message]),
+    [...sent.map((m) => [m.sender === alice.cid ? 'AQ' : 'BS',
+                         m.payload.message]), ['BS', 'not stored']]);
+  // What alice sent carries Awayto's fields, store:true.
+  const said = wire(a, alice.cid, 'out').filter((x) => x.action === A.TEXT);
+  assert.equal(said.length, 6);
+  awaytoFrame(said[0], alice.cid, true, A.TEXT, 'TEXT',
+              { style: 'written', message: 'stored 1 from Alice' });
+});
+
+/// The stored frame `f` as history replays it.
+const replay = ({ store, ...f }) => ({ ...f, historical: true });
+
+test('history: page 1 with HAS_MORE_MESSAGES, then page 2', T, async () => {
+  // bob comes back to the exchange (a new page load: a new connection).
+  const oldBob = bob.cid;
+  await openAwayto(bob);
+  await until(pages.bob, (s) => s.chat.hasMore);
+  let b = await snap(pages.bob);
+  bob.cid = b.connectionId;
+  assert.notEqual(bob.cid, oldBob);
+  const list = { [alice.sub]: person(alice, [alice.cid], true),
+                 [bob.sub]: person(bob, [oldBob, bob.cid], true) };
+  const strip = (l) => Object.fromEntries(Object.entries(l)
+    .map(([k, v]) => [k, { ...v, color: '' }]));
+  // Newest first, 10 of the 12, then "more".
+  assert.deepEqual(wire(b, bob.cid, 'in'), [
+    { action: A.SUBSCRIBE, topic: TOPIC },
+    { action: A.LOAD_SUBSCRIBERS, topic: TOPIC, sender: bob.cid,
+      payload: strip(list) },
+    ...sent.slice(2).reverse().map(replay),
+    { action: A.HAS_MORE_MESSAGES, topic: TOPIC },
+  ]);
+  assert.deepEqual(b.chat.userList, list);
+  // "Load previous...": page 2 holds the two oldest.
+  const seen = b.log.length;
+  await pages.bob.evaluate(() => window.awayto.getMore());
+  await until(pages.bob, (s, m) => s.chat.messages.length === m, 12);
+  // History requests of one topic go to one database worker in order
+  // (db/dispatch.cpp), so this probe's ACK comes after all of page 2's
+  // frames: nothing else (no HAS_MORE) came before it.
+  await pages.bob.evaluate((topic) => window.awayto.probe({
+    action: 6, topic, payload: { page: 3, pageSize: 10 }, id: 'after-2' }),
+  TOPIC);
+  await until(pages.bob, (s) => s.log.some((e) => e.frame.action === 'ACK'));
+  b = await snap(pages.bob);
+  const later = { ...b, log: b.log.slice(seen) };
+  assert.deepEqual(wire(later, bob.cid, 'out'), [
+    wire(later, bob.cid, 'out')[0],
+    { action: 6, topic: TOPIC, payload: { page: 3, pageSize: 10 },
+      id: 'after-2' },
+  ]);
+  awaytoFrame(wire(later, bob.cid, 'out')[0], bob.cid, false,
+              A.LOAD_MESSAGES, 'LOAD_MESSAGES', { page: 2, pageSize: 10 });
+  assert.deepEqual(wire(later, bob.cid, 'in'), [
+    ...sent.slice(0, 2).reverse().map(replay),
+    { action: 'ACK', topic: TOPIC, payload: { id: 'after-2' } },
+  ]);
+  assert.equal(b.chat.hasMore, false);
+  assert.deepEqual(b.chat.messages.map((m) => [m.name, m.message]),
+    sent.map((m) => [m.sender === alice.cid ? 'AQ' : 'BS', m.payload.message]));
+});
+
+test('PONGs in Awayto\'s shape keep the socket up past ping_timeout', T,
+     async () => {
+  const from = (await snap(pages.alice)).log.length;
+  // A socket of alice's that never answers is closed for silence; Awayto's
+  // socket sends nothing but PONGs meanwhile and stays.
+  const silent = await pages.alice.evaluate(() => window.awayto.silentSocket());
+  assert.deepEqual([silent.code, silent.reason], [1001, 'ping timeout']);
+  assert.ok(silent.seen.length >= PING_TIMEOUT - 1, 'PINGs seen');
+  assert.deepEqual(silent.seen, silent.seen.map(() => ({ payload: 'PING' })));
+  assert.ok(silent.lifetime >= (PING_TIMEOUT - 1) * 1000,
+            `silent socket lived ${silent.lifetime} ms`);
+  const a = await snap(pages.alice);
+  const window = a.log.slice(from).filter((e) => e.cid === alice.cid);
+  const pings = window.filter((e) => e.dir === 'in');
+  const out = window.filter((e) => e.dir === 'out').map((e) => e.frame);
+  assert.ok(pings.length >= PING_TIMEOUT, `${pings.length} PINGs`);
+  assert.deepEqual(pings.map((e) => e.frame),
+                   pings.map(() => ({ payload: 'PING' })));
+  assert.deepEqual(out, pings.map(() => ({ sender: alice.cid,
+                                           payload: 'PONG' })));
+  assert.equal(a.connected, true);
+  assert.deepEqual(a.events.map((e) => e.what), ['ticket', 'open']);
+});
+

@@ -308,3 +308,107 @@ test('PONGs in Awayto\'s shape keep the socket up past ping_timeout', T,
   assert.deepEqual(a.events.map((e) => e.what), ['ticket', 'open']);
 });
 
+
+/// Waits until `user`'s page, after its first `n` events, has opened a new
+/// socket and had page 1 of the history replayed on it; resolves with the
+/// snapshot.
+async function rejoined(user, n) {
+  await until(user.page, (s, k) => {
+    const open = s.events.slice(k).find((e) => e.what === 'open');
+    return open && s.log.some((e) => e.cid === open.cid && e.dir === 'in'
+                                     && e.frame.action === 7);
+  }, n);
+  return snap(user.page);
+}
+
+test('sockd restarts: a new ticket every 5 s until it is back, then the '
+     + 'same subscriptions', { timeout: 90000 }, async () => {
+  const port = sockd.port;
+  const users = [alice, bob];
+  const n = {};
+  for (const u of users) n[u.sub] = (await snap(u.page)).events.length;
+  await sockd.stop(); // SIGTERM: every socket closed with 1001
+  // The first attempt, 5 s after the close, finds nothing listening.
+  for (const u of users) {
+    await until(u.page, (s, k) => s.events.slice(k)
+      .some((e) => e.what === 'ticket-failed'), n[u.sub]);
+  }
+  await startServer(`127.0.0.1:${port}`);
+  // Dev tokens are signed with a key of the process: the new one needs new
+  // tokens (Keycloak's token refresh, in Awayto).
+  for (const u of users) {
+    const token = await devToken(base(), u.sub, tls.ca);
+    await u.page.evaluate((t) => window.awayto.setToken(t), token);
+  }
+  const snaps = {};
+  for (const u of users) snaps[u.sub] = await rejoined(u, n[u.sub]);
+
+  for (const u of users) {
+    const s = snaps[u.sub];
+    const ev = s.events.slice(n[u.sub]);
+    assert.deepEqual([ev[0].what, ev[0].code], ['close', 1001]);
+    assert.equal(ev[0].cid, u.cid);
+    const tries = ev.filter((e) => e.what === 'ticket');
+    const fails = ev.filter((e) => e.what === 'ticket-failed');
+    assert.ok(tries.length >= 2, `${tries.length} ticket requests`);
+    assert.equal(fails.length, tries.length - 1, 'all but the last failed');
+    assert.match(fails[0].error, /^TypeError: Failed to fetch/);
+    // Each attempt 5 s after the close or after the failed one before it
+    // (performance.now() is coarsened by at most 0.1 ms; recorded rounded).
+    const starts = [ev[0], ...fails];
+    tries.forEach((t, i) => assert.ok(t.at - starts[i].at >= 4999,
+      `attempt ${i + 1} came ${t.at - starts[i].at} ms after the last`));
+    const open = ev.at(-1);
+    assert.equal(open.what, 'open');
+    assert.notEqual(open.cid, u.cid, 'a new ticket, a new connection id');
+    u.oldCid = u.cid;
+    u.cid = open.cid;
+    // Joined again with Awayto's frames; page 1 replayed again.
+    const out = wire(s, u.cid, 'out');
+    awaytoFrame(out[0], u.cid, false, A.SUBSCRIBE, 'SUBSCRIBE');
+    awaytoFrame(out[1], u.cid, false, A.LOAD_SUBSCRIBERS, 'LOAD_SUBSCRIBERS');
+    awaytoFrame(out[2], u.cid, false, A.LOAD_MESSAGES, 'LOAD_MESSAGES',
+                { page: 1, pageSize: 10 });
+    const got = wire(s, u.cid, 'in');
+    assert.deepEqual(got[0], { action: A.SUBSCRIBE, topic: TOPIC });
+    assert.deepEqual(got.filter((f) => f.historical || f.action === 7), [
+      ...sent.slice(2).reverse().map(replay),
+      { action: A.HAS_MORE_MESSAGES, topic: TOPIC },
+    ]);
+  }
+  // Both online again with their new connections, and talking.
+  for (const [u, other] of [[alice, bob], [bob, alice]]) {
+    await until(u.page, (s, [sub, cid]) => s.chat.userList[sub]?.online
+      && s.chat.userList[sub].cids.includes(cid), [other.sub, other.cid]);
+  }
+  const f = await send(alice, bob, 'say', 'back after the restart');
+  assert.deepEqual(f, { action: A.TEXT, topic: TOPIC, sender: alice.cid,
+                        timestamp: f.timestamp, store: true,
+                        payload: { style: 'written',
+                                   message: 'back after the restart' } });
+});
+
+test('UNSUBSCRIBE on unmount: the others see the user leave', T, async () => {
+  await pages.bob.evaluate(() => window.awayto.unmount());
+  await until(pages.alice, (s, sub) => s.chat.userList[sub].online === false,
+              bob.sub);
+  await until(pages.bob, (s, cid) => s.log.some((e) => e.cid === cid
+    && e.dir === 'in' && e.frame.action === 9), bob.cid);
+  const b = await snap(pages.bob);
+  const out = wire(b, bob.cid, 'out');
+  awaytoFrame(out.at(-1), bob.cid, false, A.UNSUBSCRIBE, 'UNSUBSCRIBE');
+  assert.deepEqual(wire(b, bob.cid, 'in').at(-1),
+                   { action: A.UNSUBSCRIBE, topic: TOPIC });
+  assert.equal(b.connected, true, 'the socket stays for other topics');
+  const a = await snap(pages.alice);
+  const left = `${bob.sub}:${bob.cid}`;
+  assert.deepEqual(wire(a, alice.cid, 'in').at(-1),
+                   { action: A.UNSUBSCRIBE_TOPIC, topic: TOPIC, sender: left,
+                     payload: left });
+  // Nobody was refused anything, and no page threw.
+  for (const u of [alice, bob]) {
+    const s = await snap(u.page);
+    assert.deepEqual(s.log.filter((e) => e.frame.action === 'ERROR'), []);
+    assert.deepEqual(u.page.problems, []);
+  }
+});

@@ -38,6 +38,10 @@ std::string check_combinations(const options& o) {
              + " is not a loopback address; set cluster_tls_cert, "
                "cluster_tls_key and cluster_tls_ca (or cluster_insecure)";
   }
+  if (o.turn_secret.empty() != o.turn_uris.empty())
+    return o.turn_secret.empty()
+             ? "turn_uris: set without turn_secret (GET /turn needs both)"
+             : "turn_secret: set without turn_uris (GET /turn needs both)";
   return {};
 }
 

@@ -51,6 +51,10 @@ struct options {
   std::string cluster_tls_key;       // PEM: its private key
   std::string cluster_tls_ca;        // PEM: the CA that signs every node
   bool cluster_insecure = false;     // plain BASP on a non-loopback address
+  // TURN REST credentials for coturn's use-auth-secret (docs/operations.md).
+  std::string turn_secret;           // empty: GET /turn answers 404
+  std::vector<std::string> turn_uris; // turn:/turns:/stun:/stuns: URIs
+  int turn_ttl = 3600;               // seconds a credential is valid
   // sockd additions (docs/configuration.md)
   bool dev_allow_remote = false;     // dev on a non-loopback listen address
   int max_inbound_frames = 16;       // frames in flight to a connection actor

@@ -123,4 +123,24 @@ std::string set_seeds(options& o, std::string_view v) {
   return {};
 }
 
+std::string set_turn_uris(options& o, std::string_view v) {
+  auto uris = split_list(v);
+  for (auto& uri : uris) {
+    auto colon = uri.find(':');
+    auto scheme = uri.substr(0, colon == std::string::npos ? 0 : colon);
+    if (scheme != "turn" && scheme != "turns" && scheme != "stun"
+        && scheme != "stuns")
+      return quote(uri) + " is not a turn:, turns:, stun: or stuns: URI";
+    if (colon + 1 == uri.size())
+      return quote(uri) + " has no host";
+    auto bad = [](char c) {
+      return is_ascii_space(c) || static_cast<unsigned char>(c) < 0x20;
+    };
+    if (std::any_of(uri.begin(), uri.end(), bad))
+      return quote(uri) + " holds a space or a control character";
+  }
+  o.turn_uris = std::move(uris);
+  return {};
+}
+
 } // namespace sockd::config

@@ -43,4 +43,8 @@ std::string set_origins(options& o, std::string_view v);
 /// cluster_seeds: a comma list of host:port with a port other than 0.
 std::string set_seeds(options& o, std::string_view v);
 
+/// turn_uris: a comma list of turn:, turns:, stun: or stuns: URIs
+/// (RFC 7064, RFC 7065).
+std::string set_turn_uris(options& o, std::string_view v);
+
 } // namespace sockd::config

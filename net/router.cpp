@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <optional>
 
 #include "actors/bridge.hpp"
 #include "auth/jwt.hpp"
@@ -9,6 +10,7 @@
 #include "net/query_string.hpp"
 #include "net/server_state.hpp"
 #include "net/static_files.hpp"
+#include "net/turn_route.hpp"
 #include "support/strings.hpp"
 
 namespace sockd::net {
@@ -42,29 +44,55 @@ response not_found(const reply_info& info) {
                      "no such resource");
 }
 
-void ticket(const std::shared_ptr<server_state>& st, const request& req,
-            responder reply) {
-  auto info = reply_info::of(req, st->svc.opts, true);
+int64_t unix_now() {
+  return std::chrono::duration_cast<seconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+// /ticket and /turn are cross-origin GETs: the preflight and a wrong method
+// are answered here. True when `reply` was called.
+bool answered_cors_get(const request& req, const reply_info& info,
+                       const responder& reply) {
   if (req.method() == http::verb::options) {
     reply(preflight_reply(info));
-    return;
+    return true;
   }
   if (req.method() != http::verb::get) {
     reply(method_not_allowed(info, "GET, OPTIONS"));
-    return;
+    return true;
   }
+  return false;
+}
+
+// The user of the request's bearer token, or nullopt after answering 401.
+std::optional<std::string> bearer_user(const server_state& st,
+                                       const request& req,
+                                       const reply_info& info,
+                                       const responder& reply) {
   auto token = bearer_token(req[http::field::authorization]);
   if (token.empty()) {
     reply(error_reply(info, http::status::unauthorized, "unauthorized",
                       "missing Bearer token"));
-    return;
+    return std::nullopt;
   }
-  auto verdict = st->svc.jwt->verify(token, std::chrono::system_clock::now());
+  auto verdict = st.svc.jwt->verify(token, std::chrono::system_clock::now());
   if (!verdict.ok()) {
     reply(error_reply(info, http::status::unauthorized, "unauthorized",
                       verdict.error));
-    return;
+    return std::nullopt;
   }
+  return std::move(verdict.sub);
+}
+
+void ticket(const std::shared_ptr<server_state>& st, const request& req,
+            responder reply) {
+  auto info = reply_info::of(req, st->svc.opts, true);
+  if (answered_cors_get(req, info, reply))
+    return;
+  auto sub = bearer_user(*st, req, info, reply);
+  if (!sub)
+    return;
   ask(
     st->svc.bridge, st->svc.tickets, caf::infinite,
     [info, reply](const std::string& ticket) {
@@ -80,7 +108,22 @@ void ticket(const std::shared_ptr<server_state>& st, const request& req,
       reply(error_reply(info, http::status::service_unavailable,
                         "unavailable", "ticket registry unavailable"));
     },
-    issue_atom::value, std::move(verdict.sub));
+    issue_atom::value, std::move(*sub));
+}
+
+// TURN credentials (net/turn_route.hpp). Off without turn_secret; the
+// preflight still succeeds then, so a browser can read the 404's reason.
+void turn(const server_state& st, const request& req,
+          const responder& reply) {
+  auto info = reply_info::of(req, st.svc.opts, true);
+  if (answered_cors_get(req, info, reply))
+    return;
+  if (!turn_enabled(st.svc.opts)) {
+    reply(turn_disabled_reply(info));
+    return;
+  }
+  if (auto sub = bearer_user(st, req, info, reply))
+    reply(turn_reply(st.svc.opts, info, *sub, unix_now()));
 }
 
 void readyz(const std::shared_ptr<server_state>& st, const request& req,
@@ -114,9 +157,7 @@ response dev_token(const server_state& st, const request& req) {
       || !body["sub"].is_string() || body["sub"].get<std::string>().empty())
     return error_reply(info, http::status::bad_request, "bad_request",
                        "expected {\"sub\":\"<user id>\"}");
-  auto now = std::chrono::duration_cast<seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-               .count();
+  auto now = unix_now();
   nlohmann::json claims{
     {"sub", body["sub"]},
     {"iat", now},
@@ -173,8 +214,11 @@ void route(const std::shared_ptr<server_state>& st, request req,
            responder reply) {
   auto path = target_path(req.target());
   auto dev = st->svc.opts.dev;
-  if (path == "/ticket" || path == "/v1/sock/ticket")
+  if (path == "/ticket" || path == "/v1/sock/ticket"
+      || path == "/api/v1/sock/ticket")
     ticket(st, req, std::move(reply));
+  else if (path == "/turn" || path == "/api/v1/turn")
+    turn(*st, req, reply);
   else if (path == "/healthz")
     reply(health(*st, req));
   else if (path == "/readyz")

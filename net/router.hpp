@@ -1,6 +1,9 @@
 // Plain HTTP routes (everything but the /sock upgrade):
 //
-//   GET  /ticket, /v1/sock/ticket   Bearer JWT -> {"ticket":..}  (CORS)
+//   GET  /ticket, /v1/sock/ticket,
+//        /api/v1/sock/ticket        Bearer JWT -> {"ticket":..}  (CORS)
+//   GET  /turn, /api/v1/turn        Bearer JWT -> TURN credentials (CORS;
+//                                   404 without turn_secret)
 //   OPTIONS  the same paths         CORS preflight
 //   GET  /healthz                   {"status":"ok"}
 //   GET  /readyz                    database ping -> ready | 503

@@ -17,22 +17,25 @@ import { certDir } from '../../../tests/integration/cluster_certs.mjs';
 import * as h from '../../../tests/integration/harness.mjs';
 import { awaytoTables, devToken, fetchJson, makeServerCert,
          PARTICIPANT_QUERY, startPageServer } from './awayto/setup.mjs';
+import { A, asSent, awaytoFrame as awaytoFrameOn, person, rejoined, replay,
+         send, snap, until, wire } from './awayto/wire.mjs';
 
 // The one switch between plain http/ws with /ticket and Awayto's
 // https/wss with /api/v1/sock/ticket.
-const WIRE = { tls: false, ticketPath: '/ticket' };
+const WIRE = { tls: false, ticketPath: '/api/v1/sock/ticket' };
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const T = { timeout: 60000 };
 const PING_TIMEOUT = 3; // s; PINGs every second
-const A = { SUBSCRIBE: 8, UNSUBSCRIBE: 9, LOAD_SUBSCRIBERS: 10,
-            LOAD_MESSAGES: 6, HAS_MORE_MESSAGES: 7, TEXT: 12,
-            UNSUBSCRIBE_TOPIC: 4 };
 
-const alice = { sub: crypto.randomUUID(), first: 'Alice', last: 'Quinn' };
-const bob = { sub: crypto.randomUUID(), first: 'Bob', last: 'Slot' };
+// alice made the booking's quote, bob owns its schedule bracket slot.
+const alice = { sub: crypto.randomUUID(), first: 'Alice', last: 'Quinn',
+                role: 'Client' };
+const bob = { sub: crypto.randomUUID(), first: 'Bob', last: 'Slot',
+              role: 'Staff' };
 const BOOKING = crypto.randomUUID();
 const TOPIC = `exchange/0:${BOOKING}`; // Awayto's text chat of the booking
+const awaytoFrame = awaytoFrameOn(TOPIC);
 
 let pg;
 let sockd;
@@ -123,33 +126,6 @@ async function openAwayto(user) {
   return page;
 }
 
-const snap = (page) => page.evaluate(() => window.awayto.snapshot());
-
-/// Waits until `pred(snapshot, arg)` (evaluated in the page) holds.
-const until = (page, pred, arg) => page.waitForFunction(
-  ([src, a]) => (0, eval)(src)(window.awayto.snapshot(), a),
-  [pred.toString(), arg], { polling: 50 });
-
-/// Frames of connection `cid` in direction `dir`, keepalives left out.
-const wire = (s, cid, dir) => s.log.filter((e) => e.cid === cid
-  && e.dir === dir && e.frame.payload !== 'PING' && e.frame.payload !== 'PONG')
-  .map((e) => e.frame);
-
-const person = (user, cids, online) => ({
-  scid: user.sub, cids, name: user.first[0] + user.last[0],
-  role: user === alice ? 'Client' : 'Staff', color: 'hsl(0, 0%, 90%)',
-  exists: true, online,
-});
-
-/// What Awayto's transmit sends (the time is the browser's toUTCString).
-const awaytoFrame = (f, cid, store, action, name, payload) => {
-  const expected = { timestamp: f.timestamp, sender: cid, store, action,
-                     actionName: name, topic: TOPIC };
-  if (payload !== undefined) expected.payload = payload;
-  assert.deepEqual(f, expected);
-  assert.match(f.timestamp, /^\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT$/);
-};
-
 test('ticket from the ticket path, the socket, SUBSCRIBE with Awayto\'s '
      + 'fields, the participant list', T, async () => {
   pages.alice = await openAwayto(alice);
@@ -171,37 +147,21 @@ test('ticket from the ticket path, the socket, SUBSCRIBE with Awayto\'s '
   // Out: SUBSCRIBE, LOAD_SUBSCRIBERS, LOAD_MESSAGES page 1 of 10.
   const out = wire(b, bob.cid, 'out');
   assert.equal(out.length, 3);
-  awaytoFrame(out[0], bob.cid, false, A.SUBSCRIBE, 'SUBSCRIBE');
-  awaytoFrame(out[1], bob.cid, false, A.LOAD_SUBSCRIBERS, 'LOAD_SUBSCRIBERS');
-  awaytoFrame(out[2], bob.cid, false, A.LOAD_MESSAGES, 'LOAD_MESSAGES',
+  awaytoFrame(out[0], bob.cid, false, A.SUBSCRIBE);
+  awaytoFrame(out[1], bob.cid, false, A.LOAD_SUBSCRIBERS);
+  awaytoFrame(out[2], bob.cid, false, A.LOAD_MESSAGES,
               { page: 1, pageSize: 10 });
   // In: the join, then the list (no history yet, so nothing more).
   const list = { [alice.sub]: person(alice, [alice.cid], true),
                  [bob.sub]: person(bob, [bob.cid], true) };
-  const strip = (l) => Object.fromEntries(Object.entries(l)
-    .map(([k, v]) => [k, { ...v, color: '' }]));
   assert.deepEqual(wire(b, bob.cid, 'in'), [
     { action: A.SUBSCRIBE, topic: TOPIC },
     { action: A.LOAD_SUBSCRIBERS, topic: TOPIC, sender: bob.cid,
-      payload: strip(list) },
+      payload: asSent(list) },
   ]);
   assert.deepEqual(b.chat.userList, list);
   assert.deepEqual(a.chat.userList, list);
 });
-
-/// alice or bob types `text`: stored (say) or not (whisper); resolves with
-/// the frame the other one received.
-async function send(from, to, how, text) {
-  await from.page.evaluate(([fn, t]) => window.awayto[fn](t), [how, text]);
-  await until(to.page, (s, t) => s.log.some((e) => e.frame.payload?.message
-    === t), text);
-  await until(from.page, (s, t) => s.log.some((e) => e.dir === 'in'
-    && e.frame.payload?.message === t), text);
-  const got = (await snap(to.page)).log.filter((e) => e.dir === 'in'
-    && e.frame.payload?.message === text);
-  assert.equal(got.length, 1, `${text}: once`);
-  return got[0].frame;
-}
 
 const sent = [];
 
@@ -227,12 +187,9 @@ test('stored and unstored relays between the two', T, async () => {
   // What alice sent carries Awayto's fields, store:true.
   const said = wire(a, alice.cid, 'out').filter((x) => x.action === A.TEXT);
   assert.equal(said.length, 6);
-  awaytoFrame(said[0], alice.cid, true, A.TEXT, 'TEXT',
+  awaytoFrame(said[0], alice.cid, true, A.TEXT,
               { style: 'written', message: 'stored 1 from Alice' });
 });
-
-/// The stored frame `f` as history replays it.
-const replay = ({ store, ...f }) => ({ ...f, historical: true });
 
 test('history: page 1 with HAS_MORE_MESSAGES, then page 2', T, async () => {
   // bob comes back to the exchange (a new page load: a new connection).
@@ -244,13 +201,11 @@ test('history: page 1 with HAS_MORE_MESSAGES, then page 2', T, async () => {
   assert.notEqual(bob.cid, oldBob);
   const list = { [alice.sub]: person(alice, [alice.cid], true),
                  [bob.sub]: person(bob, [oldBob, bob.cid], true) };
-  const strip = (l) => Object.fromEntries(Object.entries(l)
-    .map(([k, v]) => [k, { ...v, color: '' }]));
   // Newest first, 10 of the 12, then "more".
   assert.deepEqual(wire(b, bob.cid, 'in'), [
     { action: A.SUBSCRIBE, topic: TOPIC },
     { action: A.LOAD_SUBSCRIBERS, topic: TOPIC, sender: bob.cid,
-      payload: strip(list) },
+      payload: asSent(list) },
     ...sent.slice(2).reverse().map(replay),
     { action: A.HAS_MORE_MESSAGES, topic: TOPIC },
   ]);
@@ -268,13 +223,11 @@ test('history: page 1 with HAS_MORE_MESSAGES, then page 2', T, async () => {
   await until(pages.bob, (s) => s.log.some((e) => e.frame.action === 'ACK'));
   b = await snap(pages.bob);
   const later = { ...b, log: b.log.slice(seen) };
-  assert.deepEqual(wire(later, bob.cid, 'out'), [
-    wire(later, bob.cid, 'out')[0],
-    { action: 6, topic: TOPIC, payload: { page: 3, pageSize: 10 },
-      id: 'after-2' },
-  ]);
-  awaytoFrame(wire(later, bob.cid, 'out')[0], bob.cid, false,
-              A.LOAD_MESSAGES, 'LOAD_MESSAGES', { page: 2, pageSize: 10 });
+  const out = wire(later, bob.cid, 'out');
+  assert.equal(out.length, 2);
+  awaytoFrame(out[0], bob.cid, false, A.LOAD_MESSAGES, { page: 2, pageSize: 10 });
+  assert.deepEqual(out[1], { action: 6, topic: TOPIC, id: 'after-2',
+                             payload: { page: 3, pageSize: 10 } });
   assert.deepEqual(wire(later, bob.cid, 'in'), [
     ...sent.slice(0, 2).reverse().map(replay),
     { action: 'ACK', topic: TOPIC, payload: { id: 'after-2' } },
@@ -308,18 +261,6 @@ test('PONGs in Awayto\'s shape keep the socket up past ping_timeout', T,
   assert.deepEqual(a.events.map((e) => e.what), ['ticket', 'open']);
 });
 
-
-/// Waits until `user`'s page, after its first `n` events, has opened a new
-/// socket and had page 1 of the history replayed on it; resolves with the
-/// snapshot.
-async function rejoined(user, n) {
-  await until(user.page, (s, k) => {
-    const open = s.events.slice(k).find((e) => e.what === 'open');
-    return open && s.log.some((e) => e.cid === open.cid && e.dir === 'in'
-                                     && e.frame.action === 7);
-  }, n);
-  return snap(user.page);
-}
 
 test('sockd restarts: a new ticket every 5 s until it is back, then the '
      + 'same subscriptions', { timeout: 90000 }, async () => {
@@ -365,9 +306,9 @@ test('sockd restarts: a new ticket every 5 s until it is back, then the '
     u.cid = open.cid;
     // Joined again with Awayto's frames; page 1 replayed again.
     const out = wire(s, u.cid, 'out');
-    awaytoFrame(out[0], u.cid, false, A.SUBSCRIBE, 'SUBSCRIBE');
-    awaytoFrame(out[1], u.cid, false, A.LOAD_SUBSCRIBERS, 'LOAD_SUBSCRIBERS');
-    awaytoFrame(out[2], u.cid, false, A.LOAD_MESSAGES, 'LOAD_MESSAGES',
+    awaytoFrame(out[0], u.cid, false, A.SUBSCRIBE);
+    awaytoFrame(out[1], u.cid, false, A.LOAD_SUBSCRIBERS);
+    awaytoFrame(out[2], u.cid, false, A.LOAD_MESSAGES,
                 { page: 1, pageSize: 10 });
     const got = wire(s, u.cid, 'in');
     assert.deepEqual(got[0], { action: A.SUBSCRIBE, topic: TOPIC });
@@ -396,7 +337,7 @@ test('UNSUBSCRIBE on unmount: the others see the user leave', T, async () => {
     && e.dir === 'in' && e.frame.action === 9), bob.cid);
   const b = await snap(pages.bob);
   const out = wire(b, bob.cid, 'out');
-  awaytoFrame(out.at(-1), bob.cid, false, A.UNSUBSCRIBE, 'UNSUBSCRIBE');
+  awaytoFrame(out.at(-1), bob.cid, false, A.UNSUBSCRIBE);
   assert.deepEqual(wire(b, bob.cid, 'in').at(-1),
                    { action: A.UNSUBSCRIBE, topic: TOPIC });
   assert.equal(b.connected, true, 'the socket stays for other topics');

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libcaf-dev libboost1.81-dev libpqxx-dev nlohmann-json3-dev libssl-dev
+  libcaf-dev libboost1.81-dev libpqxx-dev nlohmann-json3-dev libssl-dev openssl
   postgresql-15 postgresql-client-15
   curl ca-certificates
   clang libclang-rt-14-dev  # the fuzzers of fuzz/ (libFuzzer, scripts/fuzz.sh)

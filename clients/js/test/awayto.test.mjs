@@ -103,8 +103,6 @@ after(async () => {
   if (certs) certs.cleanup();
 });
 
-const pages = {};
-
 /// Opens Awayto's page for `user`, signs in with a dev token and mounts
 /// the booking's text chat.
 async function openAwayto(user) {
@@ -128,17 +126,17 @@ async function openAwayto(user) {
 
 test('ticket from the ticket path, the socket, SUBSCRIBE with Awayto\'s '
      + 'fields, the participant list', T, async () => {
-  pages.alice = await openAwayto(alice);
-  await until(pages.alice, (s) => s.chat.subscribed
+  await openAwayto(alice);
+  await until(alice.page, (s) => s.chat.subscribed
     && s.log.some((e) => e.frame.action === 10));
-  pages.bob = await openAwayto(bob);
-  await until(pages.bob, (s) => s.chat.subscribed
+  await openAwayto(bob);
+  await until(bob.page, (s) => s.chat.subscribed
     && s.log.some((e) => e.dir === 'out' && e.frame.action === 6));
   // alice learns bob is there from the list bob's join made go to everyone.
-  await until(pages.alice, (s, b) => s.chat.userList[b]?.online, bob.sub);
+  await until(alice.page, (s, b) => s.chat.userList[b]?.online, bob.sub);
 
-  const a = await snap(pages.alice);
-  const b = await snap(pages.bob);
+  const a = await snap(alice.page);
+  const b = await snap(bob.page);
   alice.cid = a.connectionId;
   bob.cid = b.connectionId;
   assert.match(alice.cid, h.UUID_RE);
@@ -180,7 +178,7 @@ test('stored and unstored relays between the two', T, async () => {
   assert.deepEqual(f, { action: A.TEXT, topic: TOPIC, sender: bob.cid,
                         timestamp: f.timestamp,
                         payload: { style: 'written', message: 'not stored' } });
-  const a = await snap(pages.alice);
+  const a = await snap(alice.page);
   assert.deepEqual(a.chat.messages.map((m) => [m.name, m.message]),
     [...sent.map((m) => [m.sender === alice.cid ? 'AQ' : 'BS',
                          m.payload.message]), ['BS', 'not stored']]);
@@ -195,8 +193,8 @@ test('history: page 1 with HAS_MORE_MESSAGES, then page 2', T, async () => {
   // bob comes back to the exchange (a new page load: a new connection).
   const oldBob = bob.cid;
   await openAwayto(bob);
-  await until(pages.bob, (s) => s.chat.hasMore);
-  let b = await snap(pages.bob);
+  await until(bob.page, (s) => s.chat.hasMore);
+  let b = await snap(bob.page);
   bob.cid = b.connectionId;
   assert.notEqual(bob.cid, oldBob);
   const list = { [alice.sub]: person(alice, [alice.cid], true),
@@ -212,16 +210,16 @@ test('history: page 1 with HAS_MORE_MESSAGES, then page 2', T, async () => {
   assert.deepEqual(b.chat.userList, list);
   // "Load previous...": page 2 holds the two oldest.
   const seen = b.log.length;
-  await pages.bob.evaluate(() => window.awayto.getMore());
-  await until(pages.bob, (s, m) => s.chat.messages.length === m, 12);
+  await bob.page.evaluate(() => window.awayto.getMore());
+  await until(bob.page, (s, m) => s.chat.messages.length === m, 12);
   // History requests of one topic go to one database worker in order
   // (db/dispatch.cpp), so this probe's ACK comes after all of page 2's
   // frames: nothing else (no HAS_MORE) came before it.
-  await pages.bob.evaluate((topic) => window.awayto.probe({
+  await bob.page.evaluate((topic) => window.awayto.probe({
     action: 6, topic, payload: { page: 3, pageSize: 10 }, id: 'after-2' }),
   TOPIC);
-  await until(pages.bob, (s) => s.log.some((e) => e.frame.action === 'ACK'));
-  b = await snap(pages.bob);
+  await until(bob.page, (s) => s.log.some((e) => e.frame.action === 'ACK'));
+  b = await snap(bob.page);
   const later = { ...b, log: b.log.slice(seen) };
   const out = wire(later, bob.cid, 'out');
   assert.equal(out.length, 2);
@@ -239,16 +237,16 @@ test('history: page 1 with HAS_MORE_MESSAGES, then page 2', T, async () => {
 
 test('PONGs in Awayto\'s shape keep the socket up past ping_timeout', T,
      async () => {
-  const from = (await snap(pages.alice)).log.length;
+  const from = (await snap(alice.page)).log.length;
   // A socket of alice's that never answers is closed for silence; Awayto's
   // socket sends nothing but PONGs meanwhile and stays.
-  const silent = await pages.alice.evaluate(() => window.awayto.silentSocket());
+  const silent = await alice.page.evaluate(() => window.awayto.silentSocket());
   assert.deepEqual([silent.code, silent.reason], [1001, 'ping timeout']);
   assert.ok(silent.seen.length >= PING_TIMEOUT - 1, 'PINGs seen');
   assert.deepEqual(silent.seen, silent.seen.map(() => ({ payload: 'PING' })));
   assert.ok(silent.lifetime >= (PING_TIMEOUT - 1) * 1000,
             `silent socket lived ${silent.lifetime} ms`);
-  const a = await snap(pages.alice);
+  const a = await snap(alice.page);
   const window = a.log.slice(from).filter((e) => e.cid === alice.cid);
   const pings = window.filter((e) => e.dir === 'in');
   const out = window.filter((e) => e.dir === 'out').map((e) => e.frame);
@@ -330,18 +328,18 @@ test('sockd restarts: a new ticket every 5 s until it is back, then the '
 });
 
 test('UNSUBSCRIBE on unmount: the others see the user leave', T, async () => {
-  await pages.bob.evaluate(() => window.awayto.unmount());
-  await until(pages.alice, (s, sub) => s.chat.userList[sub].online === false,
+  await bob.page.evaluate(() => window.awayto.unmount());
+  await until(alice.page, (s, sub) => s.chat.userList[sub].online === false,
               bob.sub);
-  await until(pages.bob, (s, cid) => s.log.some((e) => e.cid === cid
+  await until(bob.page, (s, cid) => s.log.some((e) => e.cid === cid
     && e.dir === 'in' && e.frame.action === 9), bob.cid);
-  const b = await snap(pages.bob);
+  const b = await snap(bob.page);
   const out = wire(b, bob.cid, 'out');
   awaytoFrame(out.at(-1), bob.cid, false, A.UNSUBSCRIBE);
   assert.deepEqual(wire(b, bob.cid, 'in').at(-1),
                    { action: A.UNSUBSCRIBE, topic: TOPIC });
   assert.equal(b.connected, true, 'the socket stays for other topics');
-  const a = await snap(pages.alice);
+  const a = await snap(alice.page);
   const left = `${bob.sub}:${bob.cid}`;
   assert.deepEqual(wire(a, alice.cid, 'in').at(-1),
                    { action: A.UNSUBSCRIBE_TOPIC, topic: TOPIC, sender: left,

@@ -110,6 +110,12 @@ const std::vector<spec>& specs() {
     {"turn_ttl", "SECONDS", "3600",
      "lifetime of a TURN credential (60-86400)",
      integer(&o::turn_ttl, 60, 86400)},
+    {"tls_cert", "FILE", "(empty)",
+     "PEM certificate chain of the listen port (with tls_key: HTTPS/WSS "
+     "only; reloaded on SIGHUP)",
+     text(&o::tls_cert)},
+    {"tls_key", "FILE", "(empty)", "PEM private key of tls_cert",
+     text(&o::tls_key)},
     {"dev_allow_remote", "BOOL", "false",
      "allow dev on a listen address other than loopback",
      boolean(&o::dev_allow_remote), true},

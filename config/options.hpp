@@ -55,6 +55,9 @@ struct options {
   std::string turn_secret;           // empty: GET /turn answers 404
   std::vector<std::string> turn_uris; // turn:/turns:/stun:/stuns: URIs
   int turn_ttl = 3600;               // seconds a credential is valid
+  // TLS on the listen port (docs/operations.md): both set, HTTPS/WSS only.
+  std::string tls_cert;              // PEM: certificate chain, leaf first
+  std::string tls_key;               // PEM: its private key
   // sockd additions (docs/configuration.md)
   bool dev_allow_remote = false;     // dev on a non-loopback listen address
   int max_inbound_frames = 16;       // frames in flight to a connection actor

@@ -1,8 +1,10 @@
-// Throwaway certificates for the TLS cluster tests, made with the `openssl`
-// command line exactly as docs/security.md tells operators to: a CA, and
-// node certificates whose subjectAltName is the node's name, for TLS client
-// and server use.
+// Throwaway certificates for the TLS tests, made with the `openssl` command
+// line exactly as docs/security.md tells operators to: a CA, node
+// certificates whose subjectAltName is the node's name, for TLS client and
+// server use (the cluster), and server certificates for the listen port
+// (127.0.0.1 and localhost), with their serial and SPKI hash.
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,13 +38,17 @@ export function makeCa(dir, name) {
 }
 
 /// A certificate for node `name` signed by `ca`: `{ cert, key }`. `tag`
-/// keeps two certificates for the same name apart.
-export function makeNodeCert(dir, ca, name, { tag = ca.name, days = 2 } = {}) {
+/// keeps two certificates for the same name apart; `san` replaces the
+/// subjectAltName (`DNS:<name>`), `usage` the extended key usage.
+export function makeNodeCert(dir, ca, name, { tag = ca.name, days = 2,
+                                              san = `DNS:${name}`,
+                                              usage = 'serverAuth,clientAuth' }
+                             = {}) {
   const base = path.join(dir, `${name}.${tag}`);
   const ext = `${base}.ext`;
   fs.writeFileSync(ext, [
-    `subjectAltName=DNS:${name}`,
-    'extendedKeyUsage=serverAuth,clientAuth',
+    `subjectAltName=${san}`,
+    `extendedKeyUsage=${usage}`,
     'keyUsage=critical,digitalSignature,keyEncipherment',
     'basicConstraints=CA:FALSE',
   ].join('\n'));
@@ -61,4 +67,19 @@ export function tlsArgs(node, ca) {
     cluster_tls_key: node.key,
     cluster_tls_ca: ca.cert,
   };
+}
+
+/// A certificate of the listen port signed by `ca` for 127.0.0.1 and
+/// localhost: `{ cert, key, serial, spki }` (serial in upper-case hex as
+/// Node's getPeerCertificate() gives it; spki: base64 SHA-256 of the
+/// SubjectPublicKeyInfo, as Chromium's --ignore-certificate-errors-spki-list
+/// takes it).
+export function makeServerCert(dir, ca, { tag = ca.name } = {}) {
+  const made = makeNodeCert(dir, ca, 'localhost', {
+    tag, san: 'IP:127.0.0.1,DNS:localhost', usage: 'serverAuth' });
+  const x509 = new crypto.X509Certificate(fs.readFileSync(made.cert));
+  const spki = crypto.createHash('sha256')
+    .update(x509.publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64');
+  return { ...made, serial: x509.serialNumber, spki };
 }

@@ -26,17 +26,19 @@ export { hs256Token, noneToken, nowSeconds, rs256Token, rsaKeyPair, userToken }
   from './harness/jwt.mjs';
 export { sqlString, startPostgres } from './harness/postgres.mjs';
 export { allow, runSockd, startSockd, waitReady } from './harness/sockd.mjs';
+export { resolveTls, testCertificates, tlsModeOn } from './harness/tls.mjs';
 export { eventually, freePort, sleep, within } from './harness/util.mjs';
 
 /// One PostgreSQL and one sockd (started with `args`) for a whole test
 /// file, `allowances` rows granted: started before the first test, clients
 /// closed after each, both stopped after the last. Tests read
-/// `server.sockd` and `server.pg` of the returned object.
-export function useServer({ args = {}, allowances = [] } = {}) {
+/// `server.sockd` and `server.pg` of the returned object. `tls` as for
+/// startSockd (default: plain unless SOCKD_TEST_TLS=1).
+export function useServer({ args = {}, allowances = [], tls } = {}) {
   const server = { pg: null, sockd: null };
   before(async () => {
     server.pg = await startPostgres();
-    server.sockd = await startSockd({ databaseUrl: server.pg.url, args });
+    server.sockd = await startSockd({ databaseUrl: server.pg.url, args, tls });
     if (allowances.length > 0) await allow(server.pg, allowances);
   });
   afterEach(() => closeAllClients());

@@ -4,7 +4,7 @@
 import WebSocket from 'ws';
 
 import { describePredicate, show, toPredicate } from './frame_match.mjs';
-import { baseUrl } from './http.mjs';
+import { baseCa, baseUrl } from './http.mjs';
 import { within } from './util.mjs';
 
 // Clients not yet closed, for closeAllClients().
@@ -198,19 +198,21 @@ export function closeAllClients() {
   for (const c of [...live_clients]) c.terminate();
 }
 
-/// Upgrades `GET /sock?ticket=...`. Resolves with a Client, or rejects with
+/// Upgrades `GET /sock?ticket=...` (wss for an https base, trusting its ca). Resolves with a Client, or rejects with
 /// an error carrying `status`, `body` and `headers` of a refused upgrade.
 /// `ticket: null` sends no ticket parameter.
 export function openSocket(base, ticket, { origin, path: p = '/sock',
                                            autoPong = true, answerPings = false,
                                            headers, timeout = 10000 } = {}) {
   const url = new URL(baseUrl(base));
-  url.protocol = 'ws:';
+  const secure = url.protocol === 'https:';
+  url.protocol = secure ? 'wss:' : 'ws:';
   const target = ticket === null ? `${url.origin}${p}`
                                  : `${url.origin}${p}?ticket=${ticket}`;
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(target, { origin, headers, autoPong,
-                                       handshakeTimeout: timeout });
+                                       handshakeTimeout: timeout,
+                                       ...(secure ? { ca: baseCa(base) } : {}) });
     let settled = false;
     const settle = (fn, value) => {
       if (settled) return;

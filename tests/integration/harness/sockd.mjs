@@ -7,6 +7,7 @@ import { SCHEMA, SECRET } from './constants.mjs';
 import { liveChildren } from './exit.mjs';
 import { request } from './http.mjs';
 import { sqlString } from './postgres.mjs';
+import { resolveTls } from './tls.mjs';
 import { eventually, within } from './util.mjs';
 
 const LISTENING_RE = /sockd listening on (\[[^\]]*\]|[^\s:]+):(\d+)/;
@@ -51,11 +52,17 @@ export function runSockd(args, { env = {}, timeout = 20000 } = {}) {
 
 /// Starts sockd on a free loopback port and waits for its listening line and,
 /// unless `ready: false`, for `/readyz` to answer 200 (the schema exists).
-/// `args` are extra `--name=value` options.
+/// `args` are extra `--name=value` options. `tls` (harness/tls.mjs): true
+/// or `{cert, key, ca}` files for HTTPS/WSS, false for plain; by default
+/// plain unless SOCKD_TEST_TLS=1. Under TLS `url` is https and `ca` the
+/// certificate clients trust.
 export async function startSockd({ databaseUrl, secret = SECRET,
                                    schema = SCHEMA, args = {}, env = {},
-                                   ready = true, timeout = 20000 } = {}) {
+                                   ready = true, timeout = 20000,
+                                   tls } = {}) {
   const argv = ['--listen=127.0.0.1:0'];
+  const secure = resolveTls(tls);
+  if (secure) args = { ...secure.args, ...args };
   if (databaseUrl !== undefined) argv.push(`--database_url=${databaseUrl}`);
   if (secret) argv.push(`--jwt_secret=${secret}`);
   if (schema) argv.push(`--schema=${schema}`);
@@ -117,7 +124,8 @@ export async function startSockd({ databaseUrl, secret = SECRET,
     port,
     secret,
     schema,
-    url: `http://127.0.0.1:${port}`,
+    url: `${secure ? 'https' : 'http'}://127.0.0.1:${port}`,
+    ca: secure ? secure.ca : undefined,
     process: child,
     log: () => log,
     /// Resolves with the match once the log contains `re`.

@@ -49,12 +49,13 @@ bool read_all(const std::string& path, std::string& text, std::string& why) {
   }
   char chunk[4096];
   size_t n = 0;
+  errno = 0;
   while ((n = std::fread(chunk, 1, sizeof(chunk), f)) > 0)
     text.append(chunk, n);
   auto failed = std::ferror(f) != 0;
+  if (failed) // e.g. a directory: EISDIR
+    why = errno != 0 ? std::strerror(errno) : "read error";
   std::fclose(f);
-  if (failed)
-    why = "read error";
   return !failed;
 }
 

@@ -13,16 +13,17 @@ import { after, before, test } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
-import { certDir } from '../../../tests/integration/cluster_certs.mjs';
+import { certDir, makeCa, makeServerCert }
+  from '../../../tests/integration/cluster_certs.mjs';
 import * as h from '../../../tests/integration/harness.mjs';
-import { awaytoTables, devToken, fetchJson, makeServerCert,
-         PARTICIPANT_QUERY, startPageServer } from './awayto/setup.mjs';
+import { awaytoTables, devToken, PARTICIPANT_QUERY, startPageServer }
+  from './awayto/setup.mjs';
 import { A, asSent, awaytoFrame as awaytoFrameOn, person, rejoined, replay,
          send, snap, until, wire } from './awayto/wire.mjs';
 
 // The one switch between plain http/ws with /ticket and Awayto's
 // https/wss with /api/v1/sock/ticket.
-const WIRE = { tls: false, ticketPath: '/api/v1/sock/ticket' };
+const WIRE = { tls: true, ticketPath: '/api/v1/sock/ticket' };
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const T = { timeout: 60000 };
@@ -46,16 +47,13 @@ let pageServer;
 let context;
 let profile;
 
-/// sockd's base URL (http or https).
-const base = () => `${WIRE.tls ? 'https' : 'http'}://127.0.0.1:${sockd.port}`;
-
+/// Starts sockd (on `listen`) with the test's options, https/wss with the
+/// test's certificate when WIRE.tls.
 async function startServer(listen = '127.0.0.1:0') {
-  sockd = await h.startSockd({ databaseUrl: pg.url, ready: !WIRE.tls,
-                               args: { ...sockArgs, listen } });
-  if (WIRE.tls) {
-    await h.eventually(async () => (await fetchJson(`${base()}/readyz`,
-      { ca: tls.ca })).status === 200, { timeout: 20000, what: '/readyz' });
-  }
+  sockd = await h.startSockd({
+    databaseUrl: pg.url, args: { ...sockArgs, listen },
+    tls: WIRE.tls ? { cert: tls.cert, key: tls.key, ca: tls.ca } : false,
+  });
 }
 
 before(async () => {
@@ -63,8 +61,11 @@ before(async () => {
     throw new Error(`${CHROMIUM} not found: apt-get install -y chromium `
                     + '(or set CHROMIUM_PATH)');
   }
+  // A throwaway CA and a certificate for 127.0.0.1 (openssl), shared by
+  // sockd and the page's server; Chromium trusts its key only.
   certs = certDir();
-  tls = makeServerCert(certs.dir);
+  const ca = makeCa(certs.dir, 'awayto-test');
+  tls = { ...makeServerCert(certs.dir, ca), ca: ca.cert };
   pageServer = await startPageServer(WIRE.tls ? tls : null);
   pg = await h.startPostgres();
   await awaytoTables(pg, h.SCHEMA, { booking: BOOKING, quoter: alice,
@@ -75,7 +76,6 @@ before(async () => {
     participant_query: PARTICIPANT_QUERY(h.SCHEMA),
     ping_interval: 1,
     ping_timeout: PING_TIMEOUT,
-    ...(WIRE.tls ? { tls_cert: tls.cert, tls_key: tls.key } : {}),
   };
   await startServer();
   profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sockd-awayto-'));
@@ -114,9 +114,10 @@ async function openAwayto(user) {
     page.watched = true;
     page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`));
   }
-  const q = new URLSearchParams({ sock: base(), ticketPath: WIRE.ticketPath });
+  const q = new URLSearchParams({ sock: sockd.url,
+                                  ticketPath: WIRE.ticketPath });
   await page.goto(`${pageServer.origin}/index.html?${q}`);
-  const token = await devToken(base(), user.sub, tls.ca);
+  const token = await devToken(sockd, user.sub);
   await page.evaluate(([t, topic]) => {
     window.awayto.start(t);
     window.awayto.mount(topic);
@@ -142,6 +143,12 @@ test('ticket from the ticket path, the socket, SUBSCRIBE with Awayto\'s '
   assert.match(alice.cid, h.UUID_RE);
   assert.notEqual(alice.cid, bob.cid);
   assert.deepEqual(a.events.map((e) => e.what), ['ticket', 'open']);
+  // Awayto's addresses, on sockd's origin (not the page's).
+  const sockUrl = new URL(sockd.url);
+  assert.equal(a.events[0].url, `${sockd.url}/api/v1/sock/ticket`);
+  assert.equal(a.events[1].url, `${WIRE.tls ? 'wss' : 'ws'}://${sockUrl.host}/sock`);
+  assert.equal(new URL(pageServer.origin).protocol, sockUrl.protocol);
+  assert.notEqual(pageServer.origin, sockUrl.origin);
   // Out: SUBSCRIBE, LOAD_SUBSCRIBERS, LOAD_MESSAGES page 1 of 10.
   const out = wire(b, bob.cid, 'out');
   assert.equal(out.length, 3);
@@ -276,7 +283,7 @@ test('sockd restarts: a new ticket every 5 s until it is back, then the '
   // Dev tokens are signed with a key of the process: the new one needs new
   // tokens (Keycloak's token refresh, in Awayto).
   for (const u of users) {
-    const token = await devToken(base(), u.sub, tls.ca);
+    const token = await devToken(sockd, u.sub);
     await u.page.evaluate((t) => window.awayto.setToken(t), token);
   }
   const snaps = {};

@@ -1,9 +1,6 @@
-// The Node side of the Awayto test: a throwaway CA and server certificate
-// (openssl, as docs/operations.md tells operators), the SPKI hash Chromium
-// is told to trust, a small server for the page (Awayto's web app, on an
-// origin of its own), Awayto's tables with two people and one booking, and
-// plain HTTP(S) requests that trust that CA.
-import { execFileSync } from 'node:child_process';
+// The Node side of the Awayto test: a small server for the page (Awayto's
+// web app, on an origin of its own), dev tokens, and Awayto's tables with
+// two people and one booking.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -11,38 +8,10 @@ import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { makeCa } from '../../../../tests/integration/cluster_certs.mjs';
+import { request } from '../../../../tests/integration/harness.mjs';
 
 const PAGE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)),
                            'page');
-
-/// A CA and a certificate for 127.0.0.1 signed by it, in `dir`:
-/// `{ca, cert, key, spki}`; `spki` is the base64 SHA-256 of the
-/// certificate's public key, for --ignore-certificate-errors-spki-list.
-export function makeServerCert(dir) {
-  const ca = makeCa(dir, 'awayto-test');
-  const base = path.join(dir, 'server');
-  fs.writeFileSync(`${base}.ext`, [
-    'subjectAltName=IP:127.0.0.1',
-    'extendedKeyUsage=serverAuth',
-    'keyUsage=critical,digitalSignature,keyEncipherment',
-    'basicConstraints=CA:FALSE',
-  ].join('\n'));
-  const run = (args) => execFileSync('openssl', args,
-    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], timeout: 20000 });
-  run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
-       '-nodes', '-keyout', `${base}.key`, '-out', `${base}.csr`,
-       '-subj', '/CN=127.0.0.1']);
-  run(['x509', '-req', '-in', `${base}.csr`, '-CA', ca.cert, '-CAkey', ca.key,
-       '-CAcreateserial', '-out', `${base}.pem`, '-days', '2',
-       '-extfile', `${base}.ext`]);
-  const x509 = new crypto.X509Certificate(fs.readFileSync(`${base}.pem`));
-  const der = x509.publicKey.export({ type: 'spki', format: 'der' });
-  return {
-    ca: ca.cert, cert: `${base}.pem`, key: `${base}.key`,
-    spki: crypto.createHash('sha256').update(der).digest('base64'),
-  };
-}
 
 const TYPES = { '.html': 'text/html; charset=utf-8',
                 '.mjs': 'text/javascript; charset=utf-8' };
@@ -76,34 +45,11 @@ export async function startPageServer(tls) {
   };
 }
 
-/// `{status, body}` of a request to `url`, trusting `ca` (a PEM file) for
-/// https.
-export function fetchJson(url, { method = 'GET', body, headers = {}, ca } = {}) {
-  const u = new URL(url);
-  const mod = u.protocol === 'https:' ? https : http;
-  const opts = { method, headers, agent: false, timeout: 10000 };
-  if (ca) opts.ca = fs.readFileSync(ca);
-  return new Promise((resolve, reject) => {
-    const req = mod.request(u, opts, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => {
-        let json;
-        try { json = JSON.parse(text); } catch { json = undefined; }
-        resolve({ status: res.statusCode, body: json, text });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out`)));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/// A token for `sub` from dev mode's `POST /dev/token` (Keycloak's part).
-export async function devToken(base, sub, ca) {
-  const res = await fetchJson(`${base}/dev/token`, {
-    method: 'POST', body: JSON.stringify({ sub }), ca,
+/// A token for `sub` from dev mode's `POST /dev/token` of `sockd` (what
+/// Keycloak does for Awayto).
+export async function devToken(sockd, sub) {
+  const res = await request(sockd, {
+    method: 'POST', path: '/dev/token', body: JSON.stringify({ sub }),
     headers: { 'Content-Type': 'application/json' },
   });
   if (res.status !== 200) {

@@ -33,7 +33,7 @@ export function createProvider({ ticketUrl, socketBase, getToken, onChange }) {
   const retry = () => setTimeout(connect, RETRY_MS);
 
   async function connect() {
-    events.push({ what: 'ticket', at: at() });
+    events.push({ what: 'ticket', at: at(), url: ticketUrl });
     let ticket;
     try {
       const res = await fetch(ticketUrl,
@@ -48,7 +48,10 @@ export function createProvider({ ticketUrl, socketBase, getToken, onChange }) {
     const [, cid] = ticket.split(':');
     const ws = new WebSocket(`${socketBase}/sock?ticket=${ticket}`);
     ws.onopen = () => {
-      events.push({ what: 'open', at: at(), cid });
+      // The socket's address without its (single-use) ticket.
+      const u = new URL(ws.url);
+      events.push({ what: 'open', at: at(), cid,
+                    url: `${u.protocol}//${u.host}${u.pathname}` });
       Object.assign(state, { connectionId: cid, connected: true, socket: ws });
       onChange();
     };

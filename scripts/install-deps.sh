@@ -8,6 +8,7 @@ packages=(
   libcaf-dev libboost1.81-dev libpqxx-dev nlohmann-json3-dev libssl-dev openssl
   postgresql-15 postgresql-client-15
   curl ca-certificates
+  openssl  # the CLI: throwaway CAs and certificates of the TLS tests
   clang libclang-rt-14-dev  # the fuzzers of fuzz/ (libFuzzer, scripts/fuzz.sh)
 )
 if [ "${SOCKD_WITH_BROWSER:-0}" = 1 ]; then

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libcaf-dev libboost1.81-dev libpqxx-dev nlohmann-json3-dev libssl-dev openssl
+  libcaf-dev libboost1.81-dev libpqxx-dev nlohmann-json3-dev libssl-dev
   postgresql-15 postgresql-client-15
   curl ca-certificates
   openssl  # the CLI: throwaway CAs and certificates of the TLS tests

@@ -6,6 +6,12 @@
 # Expects ROOT and BUILD to be set; sets WORK, PG_URL, PG_PID and, per
 # server, SERVER_PID, PORT, TARGET and SERVER_LOG. SERVER_WRAPPER (say, a
 # valgrind command line) is put in front of sockd and the bare server.
+#
+# TLS=1: every server listens with https/wss only (sockd's tls_cert and
+# tls_key, nats-server's websocket { tls { … } }) on a throwaway CA's
+# certificate made here with the openssl CLI, and LOADGEN_TLS holds the
+# load generator's arguments (--tls=1 --ca=…: it verifies the chain and the
+# name 127.0.0.1). The bare server has no TLS, so it cannot be a peer then.
 
 SECRET=bench-secret-0123456789abcdef0123456789
 USERS=64
@@ -48,6 +54,36 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# --- TLS: a throwaway CA and a server certificate for 127.0.0.1 -------------
+# ECDSA P-256 (what certbot issues by default), valid one day, in the
+# scratch directory that cleanup removes; nothing is trusted system-wide.
+LOADGEN_TLS=""
+TLS_CERT="" TLS_KEY=""
+if [[ ${TLS:-0} == 1 ]]; then
+  tls_dir=$WORK/tls
+  mkdir -p "$tls_dir"
+  {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+      -keyout "$tls_dir/ca.key" -out "$tls_dir/ca.pem" -days 1 \
+      -subj "/CN=sockd bench CA" \
+      -addext basicConstraints=critical,CA:TRUE \
+      -addext keyUsage=critical,keyCertSign,cRLSign
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+      -keyout "$tls_dir/server.key" -out "$tls_dir/server.csr" \
+      -subj "/CN=127.0.0.1"
+    printf '%s\n' "subjectAltName=IP:127.0.0.1" "basicConstraints=CA:FALSE" \
+      "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" \
+      >"$tls_dir/server.ext"
+    openssl x509 -req -in "$tls_dir/server.csr" -CA "$tls_dir/ca.pem" \
+      -CAkey "$tls_dir/ca.key" -CAcreateserial -days 1 \
+      -extfile "$tls_dir/server.ext" -out "$tls_dir/server.pem"
+  } >"$tls_dir/openssl.log" 2>&1 \
+    || die "openssl could not make the bench certificates: $(tail -3 "$tls_dir/openssl.log")"
+  TLS_CERT=$tls_dir/server.pem
+  TLS_KEY=$tls_dir/server.key
+  LOADGEN_TLS="--tls=1 --ca=$tls_dir/ca.pem"
+fi
 
 # The machine's busy CPU share in percent of all cores over one second.
 cpu_busy_pct() {
@@ -150,23 +186,32 @@ start_server() {
         --database_url="$PG_URL" --schema="$SCHEMA" \
         --messages_per_second=1e6 --messages_burst=100000 \
         --max_connections=100000 --max_connections_per_user=100000 \
+        ${TLS_CERT:+--tls_cert="$TLS_CERT" --tls_key="$TLS_KEY"} \
         $extra >"$SERVER_LOG" 2>&1 &
       ;;
     nats)
       TARGET=nats
       local client_port
       client_port=$(free_port)
+      local ws_tls="no_tls: true"
+      [[ -n $TLS_CERT ]] && ws_tls="tls {
+    cert_file: \"$TLS_CERT\"
+    key_file: \"$TLS_KEY\"
+  }"
       cat >"$WORK/nats.conf" <<EOF
 host: 127.0.0.1
 port: $client_port
 max_connections: 100000
 websocket {
   listen: "127.0.0.1:$PORT"
-  no_tls: true
+  $ws_tls
 }
 EOF
       "$NATS" -c "$WORK/nats.conf" >"$SERVER_LOG" 2>&1 &
       ;;
+    bare|bare-naive)
+      [[ -z $TLS_CERT ]] || die "the bare server has no TLS: leave $name out of PEERS with TLS=1"
+      ;;&
     bare)
       TARGET=sockd
       # shellcheck disable=SC2086
@@ -201,9 +246,10 @@ EOF
       if (( i == 0 )); then
         # sockd migrates when its database workers first connect: one
         # (refused) subscription makes them.
+        # shellcheck disable=SC2086
         timeout 60 "$LOADGEN" --scenario=conns --conns=1 --concurrency=1 \
           --target=sockd --port="$PORT" --jwt_secret="$SECRET" \
-          --deadline=30 >/dev/null 2>&1 || true
+          --deadline=30 $LOADGEN_TLS >/dev/null 2>&1 || true
       fi
       sleep 0.5
     done

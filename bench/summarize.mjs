@@ -89,6 +89,10 @@ function table(title, columns, scenario) {
 
 const med = (path, digits = 0) => (g) => fmt(median(g.map((r) => get(r, path))), digits);
 const spr = (path, digits = 0) => (g) => spread(g.map((r) => get(r, path)), digits);
+// CPU µs per delivery: a process's CPU % of one core over deliveries/s.
+const perDelivery = (path) => (g) => fmt(median(g.map((r) => (
+  r.deliveries_per_s > 0 && typeof get(r, path) === 'number'
+    ? (get(r, path) / 100) * 1e6 / r.deliveries_per_s : undefined))), 2);
 const us2ms = (path) => (g) => fmt(median(g.map((r) => get(r, path)))
   / 1000, 2);
 const cpu = [
@@ -133,6 +137,11 @@ if (machinePath && fs.existsSync(machinePath)) {
     if (line.trim()) say(`- ${line.trim()}`);
   }
 }
+const tls = new Map();
+for (const r of runs) if (r.tls) tls.set(r.server, r.tls);
+if (tls.size > 0) {
+  say(`- TLS negotiated: ${[...tls].map(([k, v]) => `${k} ${v}`).join('; ')}`);
+}
 say(`- ${roundsSeen} round(s), peers interleaved; each cell is the median over `
     + 'rounds, "(min–max)" where a target is judged. CPU % is per core '
     + '(200 = both cores); "others" is what other processes on the machine '
@@ -148,6 +157,8 @@ let gs = table('fanout: 1 topic × 1,000 subscribers, one publisher, window 32',
   { name: 'lost', cell: (g) => fmt(g.reduce((s, r) => s + (r.lost || 0), 0)) },
   { name: 'out of order', cell: (g) => fmt(g.reduce((s, r) => s + (r.out_of_order || 0), 0)) },
   ...cpu,
+  { name: 'server µs/delivery', cell: perDelivery('server_cpu_pct') },
+  { name: 'loadgen µs/delivery', cell: perDelivery('loadgen_cpu_pct') },
   { name: 'errors', cell: errors },
 ], 'fanout');
 if (gs) {

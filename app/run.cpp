@@ -1,6 +1,6 @@
 // sockd's process: wiring only. Options, keys and the database first; then the actor
 // system, the actors and the server; then wait for SIGINT/SIGTERM and stop
-// in the reverse order.
+// in the reverse order. SIGHUP reloads the listen port's certificate.
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -128,6 +128,23 @@ database_config make_database_config(const options& opts, std::string url,
   return cfg;
 }
 
+// SIGHUP (`systemctl reload`): new handshakes get the files' certificate,
+// open sockets keep theirs; a bad file keeps the old one.
+void reload_certificate(server& srv, const options& opts) {
+  if (opts.tls_cert.empty()) {
+    log_info("received SIGHUP: no tls_cert and tls_key set, nothing to "
+             "reload");
+    return;
+  }
+  std::string error;
+  if (srv.reload_tls(error))
+    log_info("received SIGHUP: reloaded tls_cert and tls_key; new "
+             "handshakes use them, open sockets keep theirs");
+  else
+    log_error("received SIGHUP: certificate not reloaded, the current one "
+              "stays: " + error);
+}
+
 int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
         const std::string& dev_secret, const std::string& db_url,
         const sigset_t& signals, const type_registration& extend,
@@ -219,8 +236,13 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
     return exit_failure;
   }
   int sig = 0;
-  while (sigwait(&signals, &sig) != 0) {
-    // retry: sigwait only fails on a bad set, which cannot happen here
+  for (;;) {
+    while (sigwait(&signals, &sig) != 0) {
+      // retry: sigwait only fails on a bad set, which cannot happen here
+    }
+    if (sig != SIGHUP)
+      break;
+    reload_certificate(srv, opts);
   }
   log_info(std::string{"received "} + (sig == SIGINT ? "SIGINT" : "SIGTERM")
            + ": stopping");
@@ -243,6 +265,7 @@ int run_sockd(int argc, char** argv, const type_registration& extend) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto parsed = parse_options(argc - 1, argv + 1, environ);
@@ -273,6 +296,12 @@ int run_sockd(int argc, char** argv, const type_registration& extend) {
       std::fprintf(stderr, "sockd: %s\n", error.c_str());
       return exit_usage;
     }
+  }
+  // The listen port's certificate files, likewise.
+  error = server::check_tls(opts);
+  if (!error.empty()) {
+    std::fprintf(stderr, "sockd: %s\n", error.c_str());
+    return exit_usage;
   }
   std::optional<private_postgres> pg;
   auto db_url = opts.database_url;

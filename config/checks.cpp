@@ -25,6 +25,11 @@ std::string check_combinations(const options& o) {
     return "dev: listen " + quote(o.listen)
            + " is not a loopback address; dev hands out tokens to anyone, "
              "so it needs dev_allow_remote as well";
+  if (o.tls_cert.empty() != o.tls_key.empty())
+    return std::string{o.tls_cert.empty() ? "tls_key" : "tls_cert"}
+           + " is set but " + (o.tls_cert.empty() ? "tls_cert" : "tls_key")
+           + " is not: tls_cert and tls_key go together (set both for "
+             "HTTPS/WSS, neither for plain HTTP)";
   int tls_files = !o.cluster_tls_cert.empty() + !o.cluster_tls_key.empty()
                   + !o.cluster_tls_ca.empty();
   if (tls_files != 0 && tls_files != 3)

@@ -1,6 +1,7 @@
 // The checks that span options: each value passed its setter, but the
 // combination is wrong (no JWT key, a short HS256 secret, dev off
-// loopback, cluster TLS files not all three, a plain cluster off loopback).
+// loopback, tls_cert without tls_key, cluster TLS files not all three, a
+// plain cluster off loopback).
 #pragma once
 
 #include <string>

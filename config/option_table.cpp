@@ -101,6 +101,12 @@ const std::vector<spec>& specs() {
     {"cluster_insecure", "BOOL", "false",
      "allow plain BASP on a non-loopback cluster_listen (logs a warning)",
      boolean(&o::cluster_insecure), true},
+    {"tls_cert", "FILE", "(empty)",
+     "PEM certificate chain of the listen port (with tls_key: HTTPS/WSS "
+     "only; reloaded on SIGHUP)",
+     text(&o::tls_cert)},
+    {"tls_key", "FILE", "(empty)", "PEM private key of tls_cert",
+     text(&o::tls_key)},
     {"dev_allow_remote", "BOOL", "false",
      "allow dev on a listen address other than loopback",
      boolean(&o::dev_allow_remote), true},

@@ -51,6 +51,9 @@ struct options {
   std::string cluster_tls_key;       // PEM: its private key
   std::string cluster_tls_ca;        // PEM: the CA that signs every node
   bool cluster_insecure = false;     // plain BASP on a non-loopback address
+  // TLS on the listen port (docs/operations.md): both set, HTTPS/WSS only.
+  std::string tls_cert;              // PEM: certificate chain, leaf first
+  std::string tls_key;               // PEM: its private key
   // sockd additions (docs/configuration.md)
   bool dev_allow_remote = false;     // dev on a non-loopback listen address
   int max_inbound_frames = 16;       // frames in flight to a connection actor

@@ -77,6 +77,23 @@ size_t frame_batch::fill(iovec* out, size_t max, char* scratch,
   return count;
 }
 
+size_t frame_batch::append_to(std::string& out) const {
+  auto before = out.size();
+  auto skip = offset_;
+  for (auto i = next_; i < frames_.size(); ++i) {
+    auto& f = frames_[i];
+    auto head = reinterpret_cast<const char*>(f.header);
+    if (skip < f.header_size) {
+      out.append(head + skip, f.header_size - skip);
+      out.append(*f.payload);
+    } else {
+      out.append(*f.payload, skip - f.header_size);
+    }
+    skip = 0;
+  }
+  return out.size() - before;
+}
+
 void frame_batch::advance(size_t bytes) {
   while (bytes > 0 && next_ < frames_.size()) {
     auto left = frames_[next_].size() - offset_;

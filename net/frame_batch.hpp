@@ -2,6 +2,7 @@
 // a payload shared with every other recipient (never copied). fill() lays
 // the unwritten rest out as iovecs for one sendmsg; advance() records what
 // the kernel took, so a write that stops half way resumes where it stopped.
+// append_to() lays the same bytes out in one buffer instead (TLS).
 #pragma once
 
 #include <sys/uio.h>
@@ -64,6 +65,10 @@ public:
   /// in place. `scratch` only has to live until the sendmsg returns.
   size_t fill(iovec* out, size_t max, char* scratch, size_t scratch_size,
               size_t copy_below) const;
+
+  /// Appends the unwritten bytes to `out`, contiguous (for a TLS stream,
+  /// which encrypts one buffer per write); returns how many.
+  size_t append_to(std::string& out) const;
 
   /// The kernel took `bytes` more.
   void advance(size_t bytes);

@@ -8,6 +8,7 @@
 #include "net/query_string.hpp"
 #include "net/router.hpp"
 #include "net/server_state.hpp"
+#include "net/tls_stream.hpp"
 #include "net/websocket_session.hpp"
 
 namespace sockd::net {
@@ -35,37 +36,61 @@ bool malformed(const beast::error_code& ec) {
 
 } // namespace
 
-http_session::http_session(tcp::socket&& socket,
-                           std::shared_ptr<server_state> st, open_token open,
-                           pending_token pending)
-  : stream_(std::move(socket)),
+template <class Stream>
+http_session<Stream>::http_session(Stream&& stream,
+                                   std::shared_ptr<server_state> st,
+                                   open_token open, pending_token pending)
+  : stream_(std::move(stream)),
     state_(std::move(st)),
     open_(std::move(open)),
     pending_(std::move(pending)),
     deadline_(std::chrono::steady_clock::now()
               + std::chrono::seconds(state_->svc.opts.handshake_timeout)) {
-  peer_ = endpoint_text(stream_.socket());
+  peer_ = endpoint_text(tcp_layer().socket());
 }
 
-http_session::~http_session() {
+template <class Stream>
+http_session<Stream>::~http_session() {
   if (id_ != 0)
     state_->sessions.remove(id_);
 }
 
-void http_session::run() {
+template <class Stream>
+void http_session<Stream>::run() {
   id_ = state_->sessions.add(weak_from_this());
   // Start on the strand: the accepting thread is not ours.
-  asio::dispatch(stream_.get_executor(),
-                 [self = shared_from_this()] { self->do_read(); });
+  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    if constexpr (tls) {
+      self->tcp_layer().expires_at(self->deadline_);
+      self->stream_.async_handshake(
+        ssl::stream_base::server,
+        beast::bind_front_handler(&http_session::on_handshake, self));
+    } else {
+      self->do_read();
+    }
+  });
 }
 
-void http_session::stop(bool) {
+template <class Stream>
+void http_session<Stream>::on_handshake(beast::error_code ec) {
+  if (ec) {
+    // Scanners, old clients and timeouts: common at an open port, and
+    // nothing to act on, so not logged.
+    do_close();
+    return;
+  }
+  do_read();
+}
+
+template <class Stream>
+void http_session<Stream>::stop(bool) {
   // Between requests or mid-request, an HTTP session just ends.
   asio::post(stream_.get_executor(),
              [self = shared_from_this()] { self->do_close(); });
 }
 
-void http_session::do_read() {
+template <class Stream>
+void http_session<Stream>::do_read() {
   // Past the handshake deadline a connection gets no further request, so
   // an idle keep-alive connection is not held either.
   auto now = std::chrono::steady_clock::now();
@@ -76,13 +101,14 @@ void http_session::do_read() {
   parser_.emplace();
   parser_->header_limit(header_limit);
   parser_->body_limit(body_limit);
-  stream_.expires_at(std::min(deadline_, now + read_timeout));
+  tcp_layer().expires_at(std::min(deadline_, now + read_timeout));
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&http_session::on_read,
                                              shared_from_this()));
 }
 
-void http_session::on_read(beast::error_code ec, std::size_t) {
+template <class Stream>
+void http_session<Stream>::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
     on_bad_request(ec);
     return;
@@ -96,7 +122,8 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
   route(state_, std::move(req), make_responder());
 }
 
-void http_session::on_bad_request(const beast::error_code& ec) {
+template <class Stream>
+void http_session<Stream>::on_bad_request(const beast::error_code& ec) {
   // A client that leaves (or idles past the timeout) just goes; a request
   // that breaks the limits or the grammar gets an answer, then the door.
   reply_info info;
@@ -110,13 +137,15 @@ void http_session::on_bad_request(const beast::error_code& ec) {
     do_write(error_reply(info, http::status::bad_request, "bad_request",
                          "malformed request"));
   else {
-    if (ec != beast::error::timeout && ec != http::error::partial_message)
+    if (ec != beast::error::timeout && ec != http::error::partial_message
+        && ec != ssl::error::stream_truncated)
       fail(ec, "http read");
     do_close();
   }
 }
 
-void http_session::do_upgrade(request req) {
+template <class Stream>
+void http_session<Stream>::do_upgrade(request req) {
   auto self = shared_from_this();
   auto shared_req = std::make_shared<request>(std::move(req));
   auto ex = asio::prefer(stream_.get_executor(),
@@ -130,7 +159,8 @@ void http_session::do_upgrade(request req) {
                 make_responder());
 }
 
-void http_session::on_grant(upgrade_grant grant,
+template <class Stream>
+void http_session<Stream>::on_grant(upgrade_grant grant,
                             const std::shared_ptr<request>& req) {
   if (state_->stopping) {
     reply_info info;
@@ -143,17 +173,24 @@ void http_session::on_grant(upgrade_grant grant,
     return;
   }
   pending_.release();
-  stream_.expires_never();
+  tcp_layer().expires_never();
   // A client may not send frames before our 101, but whatever it did send
   // is the WebSocket session's to judge.
   auto early = beast::buffers_to_string(buffer_.data());
-  auto ws = std::make_shared<websocket_session>(stream_.release_socket(),
-                                                state_, std::move(grant),
-                                                std::move(open_), early);
-  ws->run(std::move(*req), deadline_);
+  if constexpr (tls) {
+    auto ws = std::make_shared<websocket_session<Stream>>(
+      std::move(stream_), state_, std::move(grant), std::move(open_), early);
+    ws->run(std::move(*req), deadline_);
+  } else {
+    auto ws = std::make_shared<websocket_session<tcp::socket>>(
+      stream_.release_socket(), state_, std::move(grant), std::move(open_),
+      early);
+    ws->run(std::move(*req), deadline_);
+  }
 }
 
-responder http_session::make_responder() {
+template <class Stream>
+responder http_session<Stream>::make_responder() {
   auto ex = asio::prefer(stream_.get_executor(),
                          asio::execution::outstanding_work.tracked);
   return [self = shared_from_this(), ex](response res) {
@@ -163,16 +200,18 @@ responder http_session::make_responder() {
   };
 }
 
-void http_session::do_write(response res) {
+template <class Stream>
+void http_session<Stream>::do_write(response res) {
   res_ = std::move(res);
   auto close = res_.need_eof();
-  stream_.expires_after(write_timeout);
+  tcp_layer().expires_after(write_timeout);
   http::async_write(stream_, res_,
                     beast::bind_front_handler(&http_session::on_write,
                                               shared_from_this(), close));
 }
 
-void http_session::on_write(bool close, beast::error_code ec, std::size_t) {
+template <class Stream>
+void http_session<Stream>::on_write(bool close, beast::error_code ec, std::size_t) {
   res_ = {};
   if (ec) {
     fail(ec, "http write");
@@ -186,10 +225,16 @@ void http_session::on_write(bool close, beast::error_code ec, std::size_t) {
   do_read();
 }
 
-void http_session::do_close() {
+template <class Stream>
+void http_session<Stream>::do_close() {
   beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream_.close();
+  // Over TLS too, the TCP send side only: an HTTP answer is delimited by
+  // itself, and a close_notify would need the peer's answer.
+  tcp_layer().socket().shutdown(tcp::socket::shutdown_send, ec);
+  tcp_layer().close();
 }
+
+template class http_session<beast::tcp_stream>;
+template class http_session<tls_stream>;
 
 } // namespace sockd::net

@@ -6,6 +6,11 @@
 // keep-alive connection, is closed without an answer. Until the upgrade is
 // granted the socket counts as pending for its address; it counts as open
 // until it closes (net/socket_limits.hpp).
+//
+// A template over its stream: beast::tcp_stream (plain HTTP) or the TLS
+// stream of the listen port (net/tls_stream.hpp), whose handshake comes
+// first and counts against the same deadline. The WebSocket session takes
+// the socket (plain) or the whole TLS stream (TLS) over.
 #pragma once
 
 #include <chrono>
@@ -13,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 #include "net/beast.hpp"
 #include "net/http_reply.hpp"
@@ -24,10 +30,14 @@ namespace sockd::net {
 
 struct server_state;
 
+template <class Stream>
 class http_session : public stoppable,
-                     public std::enable_shared_from_this<http_session> {
+                     public std::enable_shared_from_this<http_session<Stream>> {
 public:
-  http_session(tcp::socket&& socket, std::shared_ptr<server_state> st,
+  using std::enable_shared_from_this<http_session>::shared_from_this;
+  using std::enable_shared_from_this<http_session>::weak_from_this;
+
+  http_session(Stream&& stream, std::shared_ptr<server_state> st,
                open_token open, pending_token pending);
   ~http_session() override;
 
@@ -35,6 +45,14 @@ public:
   void stop(bool force) override;
 
 private:
+  static constexpr bool tls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  // The TCP layer: timeouts, shutdown, close.
+  beast::tcp_stream& tcp_layer() {
+    return beast::get_lowest_layer(stream_);
+  }
+
+  void on_handshake(beast::error_code ec);
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
   void on_bad_request(const beast::error_code& ec);
@@ -48,7 +66,7 @@ private:
   /// keeps the io_context running until it does.
   responder make_responder();
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<server_state> state_;
@@ -59,5 +77,7 @@ private:
   std::chrono::steady_clock::time_point deadline_; // accept + handshake
   uint64_t id_ = 0;
 };
+
+using plain_http_session = http_session<beast::tcp_stream>;
 
 } // namespace sockd::net

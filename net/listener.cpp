@@ -4,6 +4,7 @@
 
 #include "net/fail.hpp"
 #include "net/http_session.hpp"
+#include "net/listen_tls.hpp"
 #include "net/server_state.hpp"
 #include "support/log.hpp"
 
@@ -102,9 +103,19 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
     return;
   }
   socket.set_option(tcp::no_delay(true), ignored);
-  std::make_shared<http_session>(std::move(socket), state_, std::move(open),
-                                 std::move(pending))
-    ->run();
+  if (state_->tls) {
+    // The context current at accept: a reload changes later handshakes.
+    auto ctx = state_->tls->current();
+    std::make_shared<http_session<tls_stream>>(
+      tls_stream{std::move(socket), *ctx}, state_, std::move(open),
+      std::move(pending))
+      ->run();
+  } else {
+    std::make_shared<plain_http_session>(beast::tcp_stream{std::move(socket)},
+                                         state_, std::move(open),
+                                         std::move(pending))
+      ->run();
+  }
   do_accept();
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "net/listen_tls.hpp"
 #include "net/listener.hpp"
 #include "net/server_state.hpp"
 #include "support/log.hpp"
@@ -35,6 +36,13 @@ bool server::start(std::string& error) {
     return false;
   }
   auto& opts = state_->svc.opts;
+  if (!opts.tls_cert.empty()) {
+    auto ctx = net::listen_tls::load(opts.tls_cert, opts.tls_key, error);
+    if (!ctx)
+      return false;
+    state_->tls = std::make_shared<net::listen_tls>(opts.tls_cert,
+                                                    opts.tls_key, ctx);
+  }
   net::tcp::endpoint endpoint;
   if (!net::resolve_listen(opts.listen_host(), opts.listen_port(), endpoint,
                            error))
@@ -52,8 +60,25 @@ bool server::start(std::string& error) {
   for (int i = 0; i < count; ++i)
     threads_.emplace_back([st = state_] { st->ioc.run(); });
   running_ = true;
-  log_info("sockd listening on " + net::endpoint_string(bound));
+  log_info("sockd listening on " + net::endpoint_string(bound)
+           + (state_->tls ? " (https/wss)" : ""));
   return true;
+}
+
+bool server::reload_tls(std::string& error) {
+  if (!state_->tls) {
+    error = "no tls_cert and tls_key configured";
+    return false;
+  }
+  return state_->tls->reload(error);
+}
+
+std::string server::check_tls(const options& opts) {
+  if (opts.tls_cert.empty())
+    return {};
+  std::string error;
+  net::listen_tls::load(opts.tls_cert, opts.tls_key, error);
+  return error;
 }
 
 uint16_t server::port() const {

@@ -49,10 +49,20 @@ public:
   server(const server&) = delete;
   server& operator=(const server&) = delete;
 
-  /// Binds `opts.listen`, starts the I/O threads and logs
-  /// `sockd listening on HOST:PORT`. On failure returns false and sets
-  /// `error`.
+  /// Loads the TLS files (when set), binds `opts.listen`, starts the I/O
+  /// threads and logs `sockd listening on HOST:PORT` (with `(https/wss)`
+  /// under TLS). On failure returns false and sets `error`.
   bool start(std::string& error);
+
+  /// With tls_cert and tls_key: loads both files again and uses them for
+  /// the next handshakes; open sockets keep theirs (SIGHUP). On failure
+  /// keeps the current certificate and returns false with `error` naming
+  /// the option. Without TLS: false, `error` says so. Thread-safe.
+  bool reload_tls(std::string& error);
+
+  /// The tls_cert and tls_key files as start() would load them: empty, or
+  /// the error naming the option (checked before anything starts).
+  static std::string check_tls(const options& opts);
 
   /// The port actually bound (useful with port 0).
   uint16_t port() const;

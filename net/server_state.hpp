@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
 #include <string>
 
 #include "net/beast.hpp"
@@ -12,6 +13,8 @@
 #include "net/socket_limits.hpp"
 
 namespace sockd::net {
+
+class listen_tls;
 
 struct server_state {
   server_state(server_services services, int io_threads);
@@ -23,6 +26,9 @@ struct server_state {
   session_registry sessions;
   socket_limits limits; // max_connections, max_pending_per_address
   std::atomic<bool> stopping{false};
+  // With tls_cert and tls_key: the listen port's TLS context (set before
+  // the listener runs); null: plain HTTP.
+  std::shared_ptr<listen_tls> tls;
 };
 
 } // namespace sockd::net

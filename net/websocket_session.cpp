@@ -22,11 +22,13 @@ constexpr auto linger_time = std::chrono::seconds(5);
 
 } // namespace
 
-websocket_session::websocket_session(tcp::socket&& socket,
-                                     std::shared_ptr<server_state> st,
-                                     upgrade_grant grant, open_token open,
-                                     std::string_view early)
-  : socket_(std::move(socket)),
+template <class Stream>
+websocket_session<Stream>::websocket_session(Stream&& stream,
+                                             std::shared_ptr<server_state> st,
+                                             upgrade_grant grant,
+                                             open_token open,
+                                             std::string_view early)
+  : io_(std::move(stream)),
     state_(std::move(st)),
     grant_(std::move(grant)),
     counted_(std::move(open)),
@@ -36,14 +38,16 @@ websocket_session::websocket_session(tcp::socket&& socket,
   reader_.append(early.data(), early.size());
 }
 
-websocket_session::~websocket_session() {
+template <class Stream>
+websocket_session<Stream>::~websocket_session() {
   finish();
 }
 
-void websocket_session::run(request req,
+template <class Stream>
+void websocket_session<Stream>::run(request req,
                             std::chrono::steady_clock::time_point deadline) {
   id_ = state_->sessions.add(weak_from_this());
-  handshake_ = std::make_unique<websocket::stream<tcp::socket&>>(socket_);
+  handshake_ = std::make_unique<websocket::stream<Stream&>>(io_.stream);
   auto& ws = *handshake_;
   websocket::stream_base::timeout timeouts;
   // What is left of handshake_timeout since accept (http_session).
@@ -60,7 +64,8 @@ void websocket_session::run(request req,
                                                  shared_from_this()));
 }
 
-void websocket_session::on_accept(beast::error_code ec) {
+template <class Stream>
+void websocket_session<Stream>::on_accept(beast::error_code ec) {
   // The handshake is Beast's last job here; its stream (and buffers) go.
   handshake_.reset();
   if (ec) {
@@ -68,8 +73,11 @@ void websocket_session::on_accept(beast::error_code ec) {
     finish();
     return;
   }
-  beast::error_code ignored;
-  socket_.non_blocking(true, ignored);
+  if constexpr (!tls) {
+    // The raw path: readiness waits, then non-blocking reads and sendmsg.
+    beast::error_code ignored;
+    socket().non_blocking(true, ignored);
+  }
   phase_ = phase::open;
   start_connection();
   if (state_->stopping)
@@ -79,12 +87,13 @@ void websocket_session::on_accept(beast::error_code ec) {
     do_read();
 }
 
-void websocket_session::start_connection() {
+template <class Stream>
+void websocket_session<Stream>::start_connection() {
   auto& opts = state_->svc.opts;
   connection_config cfg;
   cfg.sub = grant_.sub;
   cfg.cid = grant_.cid;
-  cfg.out = std::make_shared<socket_outbound>(weak_from_this());
+  cfg.out = std::make_shared<socket_outbound<websocket_session>>(weak_from_this());
   cfg.directory = state_->svc.directory;
   cfg.db = state_->svc.db;
   cfg.messages_per_second = opts.messages_per_second;
@@ -99,8 +108,9 @@ void websocket_session::start_connection() {
 
 // -- closing ------------------------------------------------------------------
 
-void websocket_session::close(uint16_t code, std::string reason) {
-  asio::post(socket_.get_executor(),
+template <class Stream>
+void websocket_session<Stream>::close(uint16_t code, std::string reason) {
+  asio::post(socket().get_executor(),
              [weak = weak_from_this(), code,
               reason = std::move(reason)]() mutable {
                if (auto self = weak.lock())
@@ -108,8 +118,9 @@ void websocket_session::close(uint16_t code, std::string reason) {
              });
 }
 
-void websocket_session::stop(bool force) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), force] {
+template <class Stream>
+void websocket_session<Stream>::stop(bool force) {
+  asio::post(socket().get_executor(), [self = shared_from_this(), force] {
     if (force)
       self->cut();
     else
@@ -117,7 +128,8 @@ void websocket_session::stop(bool force) {
   });
 }
 
-void websocket_session::do_close(uint16_t code, std::string reason) {
+template <class Stream>
+void websocket_session<Stream>::do_close(uint16_t code, std::string reason) {
   if (closing())
     return;
   if (phase_ == phase::handshake) {
@@ -142,7 +154,8 @@ void websocket_session::do_close(uint16_t code, std::string reason) {
   queue_control(ws::opcode::close, ws::close_payload(code, reason));
 }
 
-void websocket_session::on_peer_close(uint16_t code) {
+template <class Stream>
+void websocket_session<Stream>::on_peer_close(uint16_t code) {
   if (phase_ != phase::open) {
     on_peer_finished(); // it answers ours
     return;
@@ -156,7 +169,8 @@ void websocket_session::on_peer_close(uint16_t code) {
   queue_control(ws::opcode::close, ws::close_payload(answer, {}));
 }
 
-void websocket_session::on_protocol_error(uint16_t code, std::string what) {
+template <class Stream>
+void websocket_session<Stream>::on_protocol_error(uint16_t code, std::string what) {
   log_info("websocket protocol error: " + what + " connection=" + grant_.cid
            + "; closing " + std::to_string(code));
   do_close(code, std::move(what));
@@ -165,7 +179,8 @@ void websocket_session::on_protocol_error(uint16_t code, std::string what) {
 }
 
 // No close frame is awaited from the peer any more.
-void websocket_session::on_peer_finished() {
+template <class Stream>
+void websocket_session<Stream>::on_peer_finished() {
   if (phase_ == phase::closing) {
     phase_ = phase::answering;
   } else if (phase_ == phase::close_sent) {
@@ -174,7 +189,8 @@ void websocket_session::on_peer_finished() {
   }
 }
 
-void websocket_session::on_close_written() {
+template <class Stream>
+void websocket_session<Stream>::on_close_written() {
   if (phase_ == phase::closing) {
     phase_ = phase::close_sent;
   } else if (phase_ == phase::answering) {
@@ -183,45 +199,51 @@ void websocket_session::on_close_written() {
   }
 }
 
-void websocket_session::on_slow_consumer() {
+template <class Stream>
+void websocket_session<Stream>::on_slow_consumer() {
   log_warn("slow consumer: connection=" + grant_.cid + " user=" + grant_.sub
            + " queued over " + std::to_string(state_->svc.opts.max_queued_bytes)
            + " bytes; closing 1008");
   do_close(ws::close_code::policy, "slow consumer");
 }
 
-void websocket_session::start_linger() {
+template <class Stream>
+void websocket_session<Stream>::start_linger() {
   if (linger_)
     return;
-  linger_ = std::make_unique<asio::steady_timer>(socket_.get_executor());
+  linger_ = std::make_unique<asio::steady_timer>(socket().get_executor());
   linger_->expires_after(linger_time);
   linger_->async_wait(beast::bind_front_handler(&websocket_session::on_linger,
                                                 shared_from_this()));
 }
 
-void websocket_session::on_linger(beast::error_code ec) {
+template <class Stream>
+void websocket_session<Stream>::on_linger(beast::error_code ec) {
   if (ec == asio::error::operation_aborted || phase_ == phase::done)
     return;
   cut();
 }
 
-void websocket_session::shutdown_send() {
+template <class Stream>
+void websocket_session<Stream>::shutdown_send() {
   beast::error_code ignored;
-  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-void websocket_session::cut() {
-  if (!socket_.is_open())
+template <class Stream>
+void websocket_session<Stream>::cut() {
+  if (!socket().is_open())
     return;
   beast::error_code ignored;
-  socket_.shutdown(tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  socket().shutdown(tcp::socket::shutdown_both, ignored);
+  socket().close(ignored);
   // A paused read has no wait on the socket to fail: it must see the cut
   // itself, or the session never finishes.
   wake_reader();
 }
 
-void websocket_session::finish() {
+template <class Stream>
+void websocket_session<Stream>::finish() {
   if (phase_ == phase::done)
     return;
   phase_ = phase::done;
@@ -239,5 +261,10 @@ void websocket_session::finish() {
     linger_->cancel();
   cut();
 }
+
+// Both transports; websocket_session_read.cpp and _write.cpp instantiate
+// the members they define.
+template class websocket_session<tcp::socket>;
+template class websocket_session<tls_stream>;
 
 } // namespace sockd::net

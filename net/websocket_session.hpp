@@ -31,7 +31,15 @@
 //
 // Sources by job: websocket_session.cpp (the lifecycle and the close
 // handshake), websocket_session_read.cpp (reading, inbound flow control),
-// websocket_session_write.cpp (the outbox's writes).
+// websocket_session_write.cpp (the outbox's writes). The class is a
+// template over its transport (net/ws_transport.hpp), instantiated for the
+// plain socket and for TLS; the sources instantiate what they define.
+//
+// Over TLS the same phases hold; reads and writes go through the TLS
+// stream's asynchronous operations (one read and one write in flight, as
+// asio's ssl::stream allows), a burst still leaves in one write, and the
+// send side is shut at TCP level after the close frame (the WebSocket
+// close handshake already ends the stream, so no close_notify is awaited).
 //
 // Inbound is bounded too: text frames in flight to the connection actor
 // (sent, not yet handled: outbound::frame_done) are counted in frames and
@@ -58,17 +66,22 @@
 #include "net/socket_limits.hpp"
 #include "net/upgrade_gate.hpp"
 #include "net/ws_reader.hpp"
+#include "net/ws_transport.hpp"
 
 namespace sockd::net {
 
 struct server_state;
 
+template <class Stream>
 class websocket_session
   : public stoppable,
-    public std::enable_shared_from_this<websocket_session> {
+    public std::enable_shared_from_this<websocket_session<Stream>> {
 public:
+  using std::enable_shared_from_this<websocket_session>::shared_from_this;
+  using std::enable_shared_from_this<websocket_session>::weak_from_this;
+
   /// `early` holds bytes the HTTP reader read past the upgrade request.
-  websocket_session(tcp::socket&& socket, std::shared_ptr<server_state> st,
+  websocket_session(Stream&& stream, std::shared_ptr<server_state> st,
                     upgrade_grant grant, open_token open,
                     std::string_view early);
   ~websocket_session() override;
@@ -105,6 +118,12 @@ public:
   static size_t inbound_cost(size_t capacity);
 
 private:
+  static constexpr bool tls = ws_transport<Stream>::tls;
+
+  tcp::socket& socket() {
+    return io_.socket();
+  }
+
   enum class phase : uint8_t {
     handshake,  // Beast's accept under way
     open,       // frames flow both ways
@@ -144,6 +163,7 @@ private:
   void on_resume();
   void wake_reader();
   void send_alive();
+  void on_tls_read(beast::error_code ec, std::size_t bytes);
 
   // writing (websocket_session_write.cpp)
   void queue_control(ws::opcode op, std::string payload);
@@ -151,10 +171,12 @@ private:
   bool write_batch(); // false: blocked or failed
   void on_write(beast::error_code ec);
   void on_batch_written();
+  bool write_tls(); // false: the write is under way
+  void on_tls_write(beast::error_code ec, std::size_t bytes);
 
   // Members are few and small: 18,000 idle sockets should cost little.
-  tcp::socket socket_;
-  std::unique_ptr<websocket::stream<tcp::socket&>> handshake_;
+  ws_transport<Stream> io_;
+  std::unique_ptr<websocket::stream<Stream&>> handshake_;
   std::shared_ptr<server_state> state_;
   upgrade_grant grant_;
   open_token counted_; // against max_connections until finish()
@@ -173,5 +195,8 @@ private:
   phase phase_ = phase::handshake;
   bool writing_ = false; // a write waits for the socket to take more
 };
+
+using plain_websocket_session = websocket_session<tcp::socket>;
+using tls_websocket_session = websocket_session<tls_stream>;
 
 } // namespace sockd::net

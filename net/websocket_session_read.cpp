@@ -1,6 +1,9 @@
 // websocket_session's read side: bytes from the socket through the frame
 // reader (net/ws_reader.hpp) to the connection actor, bounded by the
-// frames and bytes in flight to it (inbound flow control).
+// frames and bytes in flight to it (inbound flow control). Plain sockets
+// wait for readiness and read without blocking; TLS reads through the
+// stream (it buffers what the socket no longer signals). Either way a paused
+// session reads nothing, so TCP backpressure holds the client.
 #include "net/websocket_session.hpp"
 
 #include <array>
@@ -12,6 +15,7 @@
 #include "net/exact_allocator.hpp"
 #include "net/fail.hpp"
 #include "net/server_state.hpp"
+#include "net/tls_stream.hpp"
 
 namespace sockd::net {
 
@@ -42,23 +46,41 @@ bool would_block(const beast::error_code& ec) {
   return ec == asio::error::would_block || ec == asio::error::try_again;
 }
 
+// A TLS peer that closes without close_notify has still ended the stream
+// (its WebSocket close frame, if any, came before).
+beast::error_code tls_read_end(beast::error_code ec) {
+  return ec == ssl::error::stream_truncated ? asio::error::eof : ec;
+}
+
 } // namespace
 
-void websocket_session::do_read() {
-  if (!socket_.is_open()) {
+template <class Stream>
+void websocket_session<Stream>::do_read() {
+  if (!socket().is_open()) {
     finish();
+    return;
+  }
+  if constexpr (tls) {
+    // Not a readiness wait: the stream may hold a record already read.
+    if (!io_.in)
+      io_.in = std::make_unique<std::array<char, ws_transport<Stream>::read_size>>();
+    io_.stream.async_read_some(
+      asio::buffer(*io_.in),
+      beast::bind_front_handler(&websocket_session::on_tls_read,
+                                shared_from_this()));
     return;
   }
   // Waiting for readability needs no buffer: idle sockets hold none. The
   // wait is allocated at its own size (net/exact_allocator.hpp).
-  socket_.async_wait(tcp::socket::wait_read,
+  socket().async_wait(tcp::socket::wait_read,
                      asio::bind_allocator(
                        exact_allocator<void>{},
                        beast::bind_front_handler(&websocket_session::on_read,
                                                  shared_from_this())));
 }
 
-void websocket_session::on_read(beast::error_code ec) {
+template <class Stream>
+void websocket_session<Stream>::on_read(beast::error_code ec) {
   if (ec || phase_ == phase::done) {
     fail(ec, "websocket read (connection " + grant_.cid + ")");
     finish();
@@ -66,11 +88,11 @@ void websocket_session::on_read(beast::error_code ec) {
   }
   auto& buf = read_buffer();
   for (int i = 0; i < max_reads_per_turn; ++i) {
-    if (!socket_.is_open()) { // cut while handling the last bytes
+    if (!socket().is_open()) { // cut while handling the last bytes
       finish();
       return;
     }
-    auto n = socket_.read_some(asio::buffer(buf), ec);
+    auto n = socket().read_some(asio::buffer(buf), ec);
     if (would_block(ec)) {
       do_read();
       return;
@@ -85,13 +107,29 @@ void websocket_session::on_read(beast::error_code ec) {
       return; // paused: on_resume() goes on
   }
   // More may be waiting; the other sockets get their turn first.
-  asio::post(socket_.get_executor(),
+  asio::post(socket().get_executor(),
              beast::bind_front_handler(&websocket_session::on_read,
                                        shared_from_this(),
                                        beast::error_code{}));
 }
 
-bool websocket_session::handle_events() {
+template <class Stream>
+void websocket_session<Stream>::on_tls_read(beast::error_code ec,
+                                            std::size_t bytes) {
+  if constexpr (tls) {
+  if (ec || phase_ == phase::done) {
+    fail(tls_read_end(ec), "websocket read (connection " + grant_.cid + ")");
+    finish();
+    return;
+  }
+  reader_.append(io_.in->data(), bytes);
+  if (handle_events())
+    do_read(); // else paused: on_resume() goes on
+  }
+}
+
+template <class Stream>
+bool websocket_session<Stream>::handle_events() {
   using kind = ws::reader::kind;
   for (;;) {
     // Frames in flight past the bound: no more reading or parsing until
@@ -132,11 +170,13 @@ bool websocket_session::handle_events() {
   }
 }
 
-size_t websocket_session::inbound_cost(size_t capacity) {
+template <class Stream>
+size_t websocket_session<Stream>::inbound_cost(size_t capacity) {
   return capacity + message_overhead;
 }
 
-bool websocket_session::inbound_full() const {
+template <class Stream>
+bool websocket_session<Stream>::inbound_full() const {
   auto& opts = state_->svc.opts;
   return inbound_frames_.load()
            >= static_cast<uint32_t>(opts.max_inbound_frames)
@@ -144,7 +184,8 @@ bool websocket_session::inbound_full() const {
               >= static_cast<size_t>(opts.max_inbound_bytes);
 }
 
-bool websocket_session::pause_reading() {
+template <class Stream>
+bool websocket_session<Stream>::pause_reading() {
   // frame_done() clears the flag (and resumes) once every frame in flight
   // is handled; checking again after setting it closes the race with it. No
   // wait on the socket holds the session meanwhile: it holds itself.
@@ -159,7 +200,8 @@ bool websocket_session::pause_reading() {
   return false;
 }
 
-void websocket_session::frame_done(size_t capacity) {
+template <class Stream>
+void websocket_session<Stream>::frame_done(size_t capacity) {
   inbound_bytes_ -= inbound_cost(capacity);
   // A paused read resumes once the actor handled every frame in flight,
   // not merely one: its mailbox runs empty, so it leaves the scheduler to
@@ -168,12 +210,13 @@ void websocket_session::frame_done(size_t capacity) {
   if (inbound_frames_.fetch_sub(1) != 1 || !read_paused_.load())
     return;
   if (read_paused_.exchange(false))
-    asio::post(socket_.get_executor(),
+    asio::post(socket().get_executor(),
                beast::bind_front_handler(&websocket_session::on_resume,
                                          shared_from_this()));
 }
 
-void websocket_session::on_resume() {
+template <class Stream>
+void websocket_session<Stream>::on_resume() {
   paused_self_.reset(); // the handler holds the session now
   if (phase_ == phase::done)
     return;
@@ -181,21 +224,42 @@ void websocket_session::on_resume() {
     do_read(); // a socket cut meanwhile finishes there
 }
 
-void websocket_session::wake_reader() {
+template <class Stream>
+void websocket_session<Stream>::wake_reader() {
   // Paused means paused_self_ holds the session, so this is never the
   // destructor's call.
   if (read_paused_.exchange(false))
-    asio::post(socket_.get_executor(),
+    asio::post(socket().get_executor(),
                beast::bind_front_handler(&websocket_session::on_resume,
                                          shared_from_this()));
 }
 
-void websocket_session::send_alive() {
+template <class Stream>
+void websocket_session<Stream>::send_alive() {
   auto now = std::chrono::steady_clock::now();
   if (now - alive_sent_ < alive_interval)
     return;
   alive_sent_ = now;
   caf::anon_send(conn_, alive_atom::value);
 }
+
+// The members defined here, for both transports (the class itself is
+// instantiated in websocket_session.cpp).
+#define SOCKD_WS_READ_MEMBERS(S)                                              \
+  template void websocket_session<S>::do_read();                              \
+  template void websocket_session<S>::on_read(beast::error_code);             \
+  template void websocket_session<S>::on_tls_read(beast::error_code,          \
+                                                  std::size_t);               \
+  template bool websocket_session<S>::handle_events();                        \
+  template size_t websocket_session<S>::inbound_cost(size_t);                 \
+  template bool websocket_session<S>::inbound_full() const;                   \
+  template bool websocket_session<S>::pause_reading();                        \
+  template void websocket_session<S>::frame_done(size_t);                     \
+  template void websocket_session<S>::on_resume();                            \
+  template void websocket_session<S>::wake_reader();                          \
+  template void websocket_session<S>::send_alive();
+
+SOCKD_WS_READ_MEMBERS(tcp::socket)
+SOCKD_WS_READ_MEMBERS(tls_stream)
 
 } // namespace sockd::net

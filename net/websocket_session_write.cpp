@@ -1,6 +1,8 @@
 // websocket_session's write side: frames queued in the outbox (from any
 // thread) leave in gathered sendmsg calls, one write in flight at a time,
-// one sendmsg per burst (docs/performance.md).
+// one sendmsg per burst (docs/performance.md). Over TLS a burst is copied
+// into one buffer and handed to the stream in one write: full records (one
+// per 16 KiB of frames, each sent as it is sealed), not a record per frame.
 #include "net/websocket_session.hpp"
 
 #include <sys/socket.h>
@@ -9,6 +11,7 @@
 #include <cerrno>
 
 #include "net/fail.hpp"
+#include "net/tls_stream.hpp"
 
 namespace sockd::net {
 
@@ -33,6 +36,9 @@ constexpr size_t write_scratch_size = 64 * 1024;
 // keeps none.
 constexpr size_t busy_capacity = 1024;
 
+// A TLS socket keeps its burst buffer up to this size between bursts.
+constexpr size_t tls_out_keep = 64 * 1024;
+
 std::array<char, write_scratch_size>& write_scratch() {
   thread_local std::array<char, write_scratch_size> buffer;
   return buffer;
@@ -40,19 +46,21 @@ std::array<char, write_scratch_size>& write_scratch() {
 
 } // namespace
 
-void websocket_session::send(frame_ptr frame) {
+template <class Stream>
+void websocket_session<Stream>::send(frame_ptr frame) {
   if (queue(std::move(frame)))
     flush();
 }
 
-bool websocket_session::queue(frame_ptr frame) {
+template <class Stream>
+bool websocket_session<Stream>::queue(frame_ptr frame) {
   if (!frame)
     return false;
   switch (outbox_.push(data_frame(std::move(frame)))) {
     case outbox::push_result::schedule:
       return true;
     case outbox::push_result::overflow:
-      asio::post(socket_.get_executor(),
+      asio::post(socket().get_executor(),
                  beast::bind_front_handler(
                    &websocket_session::on_slow_consumer, shared_from_this()));
       return false;
@@ -61,19 +69,22 @@ bool websocket_session::queue(frame_ptr frame) {
   }
 }
 
-void websocket_session::send_backlog(std::vector<frame_ptr> frames) {
+template <class Stream>
+void websocket_session<Stream>::send_backlog(std::vector<frame_ptr> frames) {
   if (outbox_.push_backlog(std::move(frames))
       == outbox::push_result::schedule)
     flush();
 }
 
-void websocket_session::flush() {
-  asio::post(socket_.get_executor(),
+template <class Stream>
+void websocket_session<Stream>::flush() {
+  asio::post(socket().get_executor(),
              beast::bind_front_handler(&websocket_session::do_write,
                                        shared_from_this()));
 }
 
-void websocket_session::queue_control(ws::opcode op, std::string payload) {
+template <class Stream>
+void websocket_session<Stream>::queue_control(ws::opcode op, std::string payload) {
   // Nothing follows our close frame.
   if (phase_ == phase::done || (closing() && op != ws::opcode::close))
     return;
@@ -84,8 +95,9 @@ void websocket_session::queue_control(ws::opcode op, std::string payload) {
     on_slow_consumer(); // a pong over max_queued_bytes
 }
 
-void websocket_session::do_write() {
-  if (writing_ || !socket_.is_open())
+template <class Stream>
+void websocket_session<Stream>::do_write() {
+  if (writing_ || !socket().is_open())
     return;
   for (int i = 0; i < max_writes_per_turn; ++i) {
     if (batch_.empty() && !outbox_.take(batch_)) {
@@ -97,12 +109,15 @@ void websocket_session::do_write() {
     on_batch_written();
   }
   // Still armed: pushes do not post, so this turn's successor must.
-  asio::post(socket_.get_executor(),
+  asio::post(socket().get_executor(),
              beast::bind_front_handler(&websocket_session::do_write,
                                        shared_from_this()));
 }
 
-bool websocket_session::write_batch() {
+template <class Stream>
+bool websocket_session<Stream>::write_batch() {
+  if constexpr (tls)
+    return write_tls();
   std::array<iovec, max_iov> iov;
   auto& scratch = write_scratch();
   while (!batch_.written()) {
@@ -110,7 +125,7 @@ bool websocket_session::write_batch() {
     msg.msg_iov = iov.data();
     msg.msg_iovlen = batch_.fill(iov.data(), iov.size(), scratch.data(),
                                  scratch.size(), copy_below);
-    auto n = ::sendmsg(socket_.native_handle(), &msg, MSG_NOSIGNAL);
+    auto n = ::sendmsg(socket().native_handle(), &msg, MSG_NOSIGNAL);
     if (n >= 0) {
       batch_.advance(static_cast<size_t>(n));
       continue;
@@ -119,7 +134,7 @@ bool websocket_session::write_batch() {
       continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
       writing_ = true;
-      socket_.async_wait(
+      socket().async_wait(
         tcp::socket::wait_write,
         beast::bind_front_handler(&websocket_session::on_write,
                                   shared_from_this()));
@@ -136,9 +151,10 @@ bool websocket_session::write_batch() {
   return true;
 }
 
-void websocket_session::on_write(beast::error_code ec) {
+template <class Stream>
+void websocket_session<Stream>::on_write(beast::error_code ec) {
   writing_ = false;
-  if (ec || !socket_.is_open()) {
+  if (ec || !socket().is_open()) {
     batch_.clear(0);
     outbox_.written();
     return; // cut: the read side ends the session
@@ -149,12 +165,70 @@ void websocket_session::on_write(beast::error_code ec) {
   }
 }
 
-void websocket_session::on_batch_written() {
+template <class Stream>
+void websocket_session<Stream>::on_batch_written() {
   auto had_close = batch_.ends_with_close();
   batch_.clear(busy_capacity);
   outbox_.written();
   if (had_close)
     on_close_written();
 }
+
+template <class Stream>
+bool websocket_session<Stream>::write_tls() {
+  if constexpr (!tls)
+    return true; // never called: the plain path writes in write_batch()
+  else {
+  io_.out.clear();
+  batch_.append_to(io_.out);
+  // The bytes are the stream's now: a slow consumer's close (which drops
+  // the frames not started) must not drop frames already in this write.
+  batch_.advance(io_.out.size());
+  writing_ = true;
+  asio::async_write(io_.stream, asio::buffer(io_.out),
+                    beast::bind_front_handler(&websocket_session::on_tls_write,
+                                              shared_from_this()));
+  return false;
+  }
+}
+
+template <class Stream>
+void websocket_session<Stream>::on_tls_write(beast::error_code ec,
+                                             std::size_t) {
+  if constexpr (tls) {
+  writing_ = false;
+  if (io_.out.capacity() > tls_out_keep)
+    std::string{}.swap(io_.out);
+  if (ec || !socket().is_open()) {
+    fail(ec, "websocket write (connection " + grant_.cid + ")");
+    batch_.clear(0);
+    outbox_.written();
+    outbox_.shut();
+    cut(); // the read side ends the session
+    return;
+  }
+  on_batch_written();
+  do_write();
+  }
+}
+
+// The members defined here, for both transports (the class itself is
+// instantiated in websocket_session.cpp).
+#define SOCKD_WS_WRITE_MEMBERS(S)                                             \
+  template void websocket_session<S>::send(frame_ptr);                        \
+  template bool websocket_session<S>::queue(frame_ptr);                       \
+  template void websocket_session<S>::send_backlog(std::vector<frame_ptr>);   \
+  template void websocket_session<S>::flush();                                \
+  template void websocket_session<S>::queue_control(ws::opcode, std::string); \
+  template void websocket_session<S>::do_write();                             \
+  template bool websocket_session<S>::write_batch();                          \
+  template void websocket_session<S>::on_write(beast::error_code);            \
+  template void websocket_session<S>::on_batch_written();                     \
+  template bool websocket_session<S>::write_tls();                            \
+  template void websocket_session<S>::on_tls_write(beast::error_code,         \
+                                                   std::size_t);
+
+SOCKD_WS_WRITE_MEMBERS(tcp::socket)
+SOCKD_WS_WRITE_MEMBERS(tls_stream)
 
 } // namespace sockd::net

@@ -198,3 +198,28 @@ CAF_TEST(copying resumes mid frame and respects the scratch size) {
   }
   CAF_CHECK_EQUAL(seen, all);
 }
+
+CAF_TEST(append_to lays the unwritten bytes out in one buffer) {
+  frame_batch batch;
+  std::string all;
+  for (auto len : {5, 130, 70000, 0, 12}) {
+    auto text = std::string(static_cast<size_t>(len), 'x');
+    batch.frames().push_back(data_frame(make_frame(text)));
+    all += wire(text);
+  }
+  std::string out = "kept";
+  CAF_CHECK_EQUAL(batch.append_to(out), all.size());
+  CAF_CHECK_EQUAL(out, "kept" + all);
+  // Mid header of the 70000-byte frame (10-byte header), then mid payload.
+  for (size_t taken : {size_t{7 + 134 + 3}, size_t{9}}) {
+    batch.advance(taken);
+    all.erase(0, taken);
+    out.clear();
+    CAF_CHECK_EQUAL(batch.append_to(out), all.size());
+    CAF_CHECK_EQUAL(out, all);
+  }
+  batch.advance(all.size());
+  out.clear();
+  CAF_CHECK_EQUAL(batch.append_to(out), 0u);
+  CAF_CHECK(batch.written());
+}

@@ -8,7 +8,7 @@
 #
 #   bench/run.sh                      # everything, 3 rounds
 #   ROUNDS=1 SCENARIOS="fanout" bench/run.sh
-#   TLS=1 SCENARIOS=fanout bench/run.sh   # over https/wss: sockd vs nats
+#   TLS=1 SCENARIOS=fanout bench/run.sh   # wss and plain, sockd and nats
 #
 # Knobs (environment): ROUNDS, SCENARIOS, PEERS, NAIVE_SCENARIOS (scenarios
 # that also run the bare server in one-write-per-message mode), BUILD_DIR,
@@ -16,9 +16,10 @@
 # CONNS, STORM_CLIENTS, DURATION; SOCKD_ARGS (extra sockd options), and for
 # A/B runs a second sockd, peer name sockd-alt: SOCKD_ALT (its binary,
 # default the same) and SOCKD_ALT_ARGS (its options, default SOCKD_ARGS).
-# TLS=1 (see bench/lib.sh): every server speaks only https/wss with a
-# throwaway CA's certificate, the load generator verifies it; the peers are
-# then sockd and nats (the bare server has no TLS).
+# A peer named NAME-wss is that server over https/wss only, with a throwaway
+# CA's certificate the load generator verifies (bench/lib.sh). TLS=1 makes
+# the peers "sockd-wss nats-wss sockd nats": both over wss and, interleaved
+# in the same session, plain for scale (the bare server has no TLS).
 # All traffic stays on 127.0.0.1; every wait below is bounded.
 set -euo pipefail
 
@@ -28,7 +29,7 @@ OUT=${RESULTS_DIR:-$BUILD/results}
 ROUNDS=${ROUNDS:-3}
 SCENARIOS=${SCENARIOS:-"fanout rooms conns storm"}
 if [[ ${TLS:-0} == 1 ]]; then
-  PEERS=${PEERS:-"sockd nats"}
+  PEERS=${PEERS:-"sockd-wss nats-wss sockd nats"}
   NAIVE_SCENARIOS=${NAIVE_SCENARIOS:-""}
 else
   PEERS=${PEERS:-"sockd nats bare"}
@@ -88,11 +89,10 @@ TABLE=$OUT/results-$STAMP.md
   echo "sources: $(cd "$ROOT" && find actors app auth config db net protocol \
     support -name '*.[ch]pp' -print0 | sort -z | xargs -0 cat | sha256sum \
     | cut -c1-16) (sha256 of the server's sources), $(date -u +%FT%TZ)"
-  if [[ -n $LOADGEN_TLS ]]; then
-    echo "transport: https + wss only, throwaway ECDSA P-256 CA and server" \
-         "certificate (bench/lib.sh), verified by the load generator"
-  else
-    echo "transport: plain http + ws"
+  if [[ " $PEERS " == *-wss* ]]; then
+    echo "transport: plain http + ws; peers named -wss: https + wss only," \
+         "throwaway ECDSA P-256 CA and server certificate (bench/lib.sh)," \
+         "verified by the load generator"
   fi
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$WORK/machine.txt"
@@ -109,11 +109,12 @@ for (( round = 1; round <= ROUNDS; round++ )); do
           "(pid $SERVER_PID, port $PORT)"
       db_arg=""
       [[ $peer == sockd* ]] && db_arg="--db_pid=$PG_PID"
+      # SERVER_TLS: the load generator's --tls/--ca for a -wss server.
       # shellcheck disable=SC2046
       line=$(timeout 300 "$LOADGEN" --scenario="$scenario" --target="$TARGET" \
                --label="$peer" --port="$PORT" --jwt_secret="$SECRET" \
                --users="$USERS" --server_pid="$SERVER_PID" $db_arg \
-               $LOADGEN_TLS \
+               $SERVER_TLS \
                $(scenario_args "$scenario") 2>>"$WORK/loadgen.log") \
         || line='{"server":"'$peer'","scenario":"'$scenario'",'\
 '"errors":{"loadgen_failed":1}}'

@@ -19,7 +19,8 @@ const runs = fs.readFileSync(rawPath, 'utf8').split('\n')
     catch (err) { throw new Error(`${rawPath}:${i + 1}: ${err.message}`); }
   });
 
-const order = ['sockd', 'sockd-alt', 'nats', 'bare', 'bare-naive'];
+const order = ['sockd-wss', 'sockd-alt-wss', 'nats-wss', 'sockd', 'sockd-alt',
+  'nats', 'bare', 'bare-naive'];
 const rank = (s) => (order.indexOf(s) === -1 ? order.length : order.indexOf(s));
 
 function get(obj, path) {
@@ -111,11 +112,16 @@ function ratio(gs, metric, a, b) {
   return x / y;
 }
 
+// Pairs compared: sockd with each plain peer, sockd over wss with nats over
+// wss, and each server over wss with itself plain (the cost of TLS).
+const pairs = [['sockd', 'nats'], ['sockd', 'bare'], ['sockd', 'bare-naive'],
+  ['sockd-wss', 'nats-wss'], ['sockd-wss', 'sockd'], ['nats-wss', 'nats']];
+
 function ratios(gs, metric, label, lowerIsBetter = false) {
   const parts = [];
-  for (const peer of ['nats', 'bare', 'bare-naive']) {
-    const r = ratio(gs, metric, 'sockd', peer);
-    if (r !== undefined) parts.push(`sockd / ${peer} = ${fmt(r, 2)}`);
+  for (const [a, b] of pairs) {
+    const r = ratio(gs, metric, a, b);
+    if (r !== undefined) parts.push(`${a} / ${b} = ${fmt(r, 2)}`);
   }
   if (parts.length > 0) {
     say(`Ratios of ${label}${lowerIsBetter ? ' (lower is better)' : ''}: `
@@ -165,6 +171,8 @@ if (gs) {
   ratios(gs, 'deliveries_per_s', 'deliveries/s');
   const r = ratio(gs, 'deliveries_per_s', 'sockd', 'nats');
   target('fanout deliveries/s ≥ nats-server\'s', r === undefined ? undefined : r >= 1);
+  const w = ratio(gs, 'deliveries_per_s', 'sockd-wss', 'nats-wss');
+  if (w !== undefined) target('fanout over wss: deliveries/s ≥ nats-server\'s', w >= 1);
 }
 
 gs = table('rooms: 1,000 topics × 4 subscribers at a fixed rate', [

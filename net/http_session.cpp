@@ -161,7 +161,7 @@ void http_session<Stream>::do_upgrade(request req) {
 
 template <class Stream>
 void http_session<Stream>::on_grant(upgrade_grant grant,
-                            const std::shared_ptr<request>& req) {
+                                    const std::shared_ptr<request>& req) {
   if (state_->stopping) {
     reply_info info;
     do_write(error_reply(info, http::status::service_unavailable,
@@ -211,7 +211,8 @@ void http_session<Stream>::do_write(response res) {
 }
 
 template <class Stream>
-void http_session<Stream>::on_write(bool close, beast::error_code ec, std::size_t) {
+void http_session<Stream>::on_write(bool close, beast::error_code ec,
+                                    std::size_t) {
   res_ = {};
   if (ec) {
     fail(ec, "http write");

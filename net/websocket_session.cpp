@@ -44,8 +44,8 @@ websocket_session<Stream>::~websocket_session() {
 }
 
 template <class Stream>
-void websocket_session<Stream>::run(request req,
-                            std::chrono::steady_clock::time_point deadline) {
+void websocket_session<Stream>::run(
+  request req, std::chrono::steady_clock::time_point deadline) {
   id_ = state_->sessions.add(weak_from_this());
   handshake_ = std::make_unique<websocket::stream<Stream&>>(io_.stream);
   auto& ws = *handshake_;
@@ -93,7 +93,8 @@ void websocket_session<Stream>::start_connection() {
   connection_config cfg;
   cfg.sub = grant_.sub;
   cfg.cid = grant_.cid;
-  cfg.out = std::make_shared<socket_outbound<websocket_session>>(weak_from_this());
+  cfg.out =
+    std::make_shared<socket_outbound<websocket_session>>(weak_from_this());
   cfg.directory = state_->svc.directory;
   cfg.db = state_->svc.db;
   cfg.messages_per_second = opts.messages_per_second;
@@ -170,7 +171,8 @@ void websocket_session<Stream>::on_peer_close(uint16_t code) {
 }
 
 template <class Stream>
-void websocket_session<Stream>::on_protocol_error(uint16_t code, std::string what) {
+void websocket_session<Stream>::on_protocol_error(uint16_t code,
+                                                  std::string what) {
   log_info("websocket protocol error: " + what + " connection=" + grant_.cid
            + "; closing " + std::to_string(code));
   do_close(code, std::move(what));

@@ -62,8 +62,6 @@ void websocket_session<Stream>::do_read() {
   }
   if constexpr (tls) {
     // Not a readiness wait: the stream may hold a record already read.
-    if (!io_.in)
-      io_.in = std::make_unique<std::array<char, ws_transport<Stream>::read_size>>();
     io_.stream.async_read_some(
       asio::buffer(*io_.in),
       beast::bind_front_handler(&websocket_session::on_tls_read,
@@ -116,7 +114,6 @@ void websocket_session<Stream>::on_read(beast::error_code ec) {
 template <class Stream>
 void websocket_session<Stream>::on_tls_read(beast::error_code ec,
                                             std::size_t bytes) {
-  if constexpr (tls) {
   if (ec || phase_ == phase::done) {
     fail(tls_read_end(ec), "websocket read (connection " + grant_.cid + ")");
     finish();
@@ -125,7 +122,6 @@ void websocket_session<Stream>::on_tls_read(beast::error_code ec,
   reader_.append(io_.in->data(), bytes);
   if (handle_events())
     do_read(); // else paused: on_resume() goes on
-  }
 }
 
 template <class Stream>
@@ -243,13 +239,11 @@ void websocket_session<Stream>::send_alive() {
   caf::anon_send(conn_, alive_atom::value);
 }
 
-// The members defined here, for both transports (the class itself is
-// instantiated in websocket_session.cpp).
+// The members defined here (the class itself is instantiated in
+// websocket_session.cpp): the common ones for both transports, the raw
+// socket's and the TLS stream's each for its own.
 #define SOCKD_WS_READ_MEMBERS(S)                                              \
   template void websocket_session<S>::do_read();                              \
-  template void websocket_session<S>::on_read(beast::error_code);             \
-  template void websocket_session<S>::on_tls_read(beast::error_code,          \
-                                                  std::size_t);               \
   template bool websocket_session<S>::handle_events();                        \
   template size_t websocket_session<S>::inbound_cost(size_t);                 \
   template bool websocket_session<S>::inbound_full() const;                   \
@@ -261,5 +255,8 @@ void websocket_session<Stream>::send_alive() {
 
 SOCKD_WS_READ_MEMBERS(tcp::socket)
 SOCKD_WS_READ_MEMBERS(tls_stream)
+template void websocket_session<tcp::socket>::on_read(beast::error_code);
+template void websocket_session<tls_stream>::on_tls_read(beast::error_code,
+                                                         std::size_t);
 
 } // namespace sockd::net

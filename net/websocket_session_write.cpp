@@ -84,7 +84,8 @@ void websocket_session<Stream>::flush() {
 }
 
 template <class Stream>
-void websocket_session<Stream>::queue_control(ws::opcode op, std::string payload) {
+void websocket_session<Stream>::queue_control(ws::opcode op,
+                                              std::string payload) {
   // Nothing follows our close frame.
   if (phase_ == phase::done || (closing() && op != ws::opcode::close))
     return;
@@ -176,9 +177,6 @@ void websocket_session<Stream>::on_batch_written() {
 
 template <class Stream>
 bool websocket_session<Stream>::write_tls() {
-  if constexpr (!tls)
-    return true; // never called: the plain path writes in write_batch()
-  else {
   io_.out.clear();
   batch_.append_to(io_.out);
   // The bytes are the stream's now: a slow consumer's close (which drops
@@ -189,13 +187,11 @@ bool websocket_session<Stream>::write_tls() {
                     beast::bind_front_handler(&websocket_session::on_tls_write,
                                               shared_from_this()));
   return false;
-  }
 }
 
 template <class Stream>
 void websocket_session<Stream>::on_tls_write(beast::error_code ec,
                                              std::size_t) {
-  if constexpr (tls) {
   writing_ = false;
   if (io_.out.capacity() > tls_out_keep)
     std::string{}.swap(io_.out);
@@ -209,11 +205,11 @@ void websocket_session<Stream>::on_tls_write(beast::error_code ec,
   }
   on_batch_written();
   do_write();
-  }
 }
 
-// The members defined here, for both transports (the class itself is
-// instantiated in websocket_session.cpp).
+// The members defined here (the class itself is instantiated in
+// websocket_session.cpp): the common ones for both transports, the raw
+// socket's and the TLS stream's each for its own.
 #define SOCKD_WS_WRITE_MEMBERS(S)                                             \
   template void websocket_session<S>::send(frame_ptr);                        \
   template bool websocket_session<S>::queue(frame_ptr);                       \
@@ -222,13 +218,13 @@ void websocket_session<Stream>::on_tls_write(beast::error_code ec,
   template void websocket_session<S>::queue_control(ws::opcode, std::string); \
   template void websocket_session<S>::do_write();                             \
   template bool websocket_session<S>::write_batch();                          \
-  template void websocket_session<S>::on_write(beast::error_code);            \
-  template void websocket_session<S>::on_batch_written();                     \
-  template bool websocket_session<S>::write_tls();                            \
-  template void websocket_session<S>::on_tls_write(beast::error_code,         \
-                                                   std::size_t);
+  template void websocket_session<S>::on_batch_written();
 
 SOCKD_WS_WRITE_MEMBERS(tcp::socket)
 SOCKD_WS_WRITE_MEMBERS(tls_stream)
+template void websocket_session<tcp::socket>::on_write(beast::error_code);
+template bool websocket_session<tls_stream>::write_tls();
+template void websocket_session<tls_stream>::on_tls_write(beast::error_code,
+                                                          std::size_t);
 
 } // namespace sockd::net

@@ -43,7 +43,9 @@ struct ws_transport<tls_stream> {
   // decrypted for lack of room.
   static constexpr size_t read_size = 16 * 1024;
 
-  explicit ws_transport(tls_stream&& s) : stream(std::move(s)) {
+  explicit ws_transport(tls_stream&& s)
+    : stream(std::move(s)),
+      in(std::make_unique<std::array<char, read_size>>()) {
     // nop
   }
 
@@ -58,7 +60,9 @@ struct ws_transport<tls_stream> {
   // not a record per frame.
   std::string out;
   // Where an asynchronous read lands (the TLS stream buffers ciphertext
-  // itself, so readiness of the socket says nothing about it).
+  // itself, so readiness of the socket says nothing about it). Besides the
+  // stream's own buffers (about 70 KiB with OpenSSL's), a TLS socket costs
+  // these 16 KiB, idle or not.
   std::unique_ptr<std::array<char, read_size>> in;
 };
 

@@ -80,7 +80,8 @@ make_certs() {
       -CAkey "$dir/ca.key" -CAcreateserial -days 1 \
       -extfile "$dir/server.ext" -out "$dir/server.pem"
   } >"$dir/openssl.log" 2>&1 \
-    || die "openssl could not make the bench certificates: $(tail -3 "$dir/openssl.log")"
+    || die "openssl could not make the bench certificates:" \
+           "$(tail -3 "$dir/openssl.log")"
   TLS_CERT=$dir/server.pem
   TLS_KEY=$dir/server.key
   TLS_CA=$dir/ca.pem

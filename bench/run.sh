@@ -110,7 +110,7 @@ for (( round = 1; round <= ROUNDS; round++ )); do
       db_arg=""
       [[ $peer == sockd* ]] && db_arg="--db_pid=$PG_PID"
       # SERVER_TLS: the load generator's --tls/--ca for a -wss server.
-      # shellcheck disable=SC2046
+      # shellcheck disable=SC2046,SC2086
       line=$(timeout 300 "$LOADGEN" --scenario="$scenario" --target="$TARGET" \
                --label="$peer" --port="$PORT" --jwt_secret="$SECRET" \
                --users="$USERS" --server_pid="$SERVER_PID" $db_arg \

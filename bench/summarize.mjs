@@ -172,7 +172,9 @@ if (gs) {
   const r = ratio(gs, 'deliveries_per_s', 'sockd', 'nats');
   target('fanout deliveries/s ≥ nats-server\'s', r === undefined ? undefined : r >= 1);
   const w = ratio(gs, 'deliveries_per_s', 'sockd-wss', 'nats-wss');
-  if (w !== undefined) target('fanout over wss: deliveries/s ≥ nats-server\'s', w >= 1);
+  if (w !== undefined) {
+    target('fanout over wss: deliveries/s ≥ nats-server\'s', w >= 1);
+  }
 }
 
 gs = table('rooms: 1,000 topics × 4 subscribers at a fixed rate', [

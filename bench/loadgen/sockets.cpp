@@ -22,7 +22,7 @@ std::string describe(const char* step, const beast::error_code& ec) {
   else if (ec == net::error::connection_reset)
     what = "reset";
   else if (ec == net::error::eof || ec == http::error::end_of_stream
-           || ec == net::ssl::error::stream_truncated) // TLS without close_notify
+           || ec == net::ssl::error::stream_truncated) // no close_notify
     what = "eof";
   else if (ec == net::error::timed_out)
     what = "timed_out";

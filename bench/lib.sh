@@ -6,6 +6,13 @@
 # Expects ROOT and BUILD to be set; sets WORK, PG_URL, PG_PID and, per
 # server, SERVER_PID, PORT, TARGET and SERVER_LOG. SERVER_WRAPPER (say, a
 # valgrind command line) is put in front of sockd and the bare server.
+#
+# A server named with -wss (sockd-wss, nats-wss, sockd-alt-wss) listens with
+# https/wss only (sockd's tls_cert and tls_key, nats-server's websocket
+# { tls { … } }) on a throwaway CA's certificate made here with the openssl
+# CLI, and SERVER_TLS holds the load generator's arguments for it (--tls=1
+# --ca=…: it verifies the chain and the name 127.0.0.1; empty when plain).
+# The bare server has no TLS.
 
 SECRET=bench-secret-0123456789abcdef0123456789
 USERS=64
@@ -48,6 +55,37 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# --- TLS: a throwaway CA and a server certificate for 127.0.0.1 -------------
+# ECDSA P-256 (what certbot issues by default), valid one day, in the
+# scratch directory that cleanup removes; nothing is trusted system-wide.
+# Made once, when the first -wss server starts.
+TLS_CERT="" TLS_KEY="" TLS_CA=""
+make_certs() {
+  [[ -z $TLS_CERT ]] || return 0
+  local dir=$WORK/tls
+  mkdir -p "$dir"
+  {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+      -keyout "$dir/ca.key" -out "$dir/ca.pem" -days 1 \
+      -subj "/CN=sockd bench CA" \
+      -addext basicConstraints=critical,CA:TRUE \
+      -addext keyUsage=critical,keyCertSign,cRLSign
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+      -keyout "$dir/server.key" -out "$dir/server.csr" -subj "/CN=127.0.0.1"
+    printf '%s\n' "subjectAltName=IP:127.0.0.1" "basicConstraints=CA:FALSE" \
+      "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" \
+      >"$dir/server.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" \
+      -CAkey "$dir/ca.key" -CAcreateserial -days 1 \
+      -extfile "$dir/server.ext" -out "$dir/server.pem"
+  } >"$dir/openssl.log" 2>&1 \
+    || die "openssl could not make the bench certificates:" \
+           "$(tail -3 "$dir/openssl.log")"
+  TLS_CERT=$dir/server.pem
+  TLS_KEY=$dir/server.key
+  TLS_CA=$dir/ca.pem
+}
 
 # The machine's busy CPU share in percent of all cores over one second.
 cpu_busy_pct() {
@@ -124,11 +162,18 @@ ALLOWANCES_DONE=0
 SERVER_LOG=""
 
 # start_server NAME: starts it on a fresh port; sets SERVER_PID, PORT,
-# TARGET (the loadgen dialect) and SERVER_LOG.
+# TARGET (the loadgen dialect), SERVER_TLS and SERVER_LOG. NAME-wss: the
+# same server over https/wss only.
 start_server() {
-  local name=$1
+  local name=${1%-wss} cert="" key=""
+  SERVER_TLS=""
+  if [[ $1 == *-wss ]]; then
+    make_certs
+    cert=$TLS_CERT key=$TLS_KEY
+    SERVER_TLS="--tls=1 --ca=$TLS_CA"
+  fi
   PORT=$(free_port)
-  SERVER_LOG=$WORK/$name-$PORT.log
+  SERVER_LOG=$WORK/$1-$PORT.log
   case $name in
     sockd|sockd-alt)
       # sockd-alt: another build (SOCKD_ALT) or other options (SOCKD_ALT_ARGS)
@@ -150,23 +195,32 @@ start_server() {
         --database_url="$PG_URL" --schema="$SCHEMA" \
         --messages_per_second=1e6 --messages_burst=100000 \
         --max_connections=100000 --max_connections_per_user=100000 \
+        ${cert:+--tls_cert="$cert" --tls_key="$key"} \
         $extra >"$SERVER_LOG" 2>&1 &
       ;;
     nats)
       TARGET=nats
       local client_port
       client_port=$(free_port)
+      local ws_tls="no_tls: true"
+      [[ -n $cert ]] && ws_tls="tls {
+    cert_file: \"$cert\"
+    key_file: \"$key\"
+  }"
       cat >"$WORK/nats.conf" <<EOF
 host: 127.0.0.1
 port: $client_port
 max_connections: 100000
 websocket {
   listen: "127.0.0.1:$PORT"
-  no_tls: true
+  $ws_tls
 }
 EOF
       "$NATS" -c "$WORK/nats.conf" >"$SERVER_LOG" 2>&1 &
       ;;
+    bare|bare-naive)
+      [[ -z $cert ]] || die "the bare server has no TLS: there is no $1"
+      ;;&
     bare)
       TARGET=sockd
       # shellcheck disable=SC2086
@@ -181,7 +235,7 @@ EOF
         --mode=naive \
         >"$SERVER_LOG" 2>&1 &
       ;;
-    *) die "unknown server $name" ;;
+    *) die "unknown server $1" ;;
   esac
   SERVER_PID=$!
   if ! wait_port "$PORT" "${START_WAIT:-30}"; then
@@ -201,9 +255,10 @@ EOF
       if (( i == 0 )); then
         # sockd migrates when its database workers first connect: one
         # (refused) subscription makes them.
+        # shellcheck disable=SC2086
         timeout 60 "$LOADGEN" --scenario=conns --conns=1 --concurrency=1 \
           --target=sockd --port="$PORT" --jwt_secret="$SECRET" \
-          --deadline=30 >/dev/null 2>&1 || true
+          --deadline=30 $SERVER_TLS >/dev/null 2>&1 || true
       fi
       sleep 0.5
     done

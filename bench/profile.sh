@@ -6,6 +6,7 @@
 #
 #   bench/profile.sh [fanout|rooms|conns|storm] [sockd|nats|bare|bare-naive]
 #   TOOL=callgrind bench/profile.sh fanout sockd
+#   bench/profile.sh fanout sockd-wss    # over https/wss (bench/lib.sh)
 #
 # TOOL=perf (default) samples the server at PERF_FREQ Hz with call graphs.
 # TOOL=massif runs sockd or the bare server under valgrind's heap profiler
@@ -106,11 +107,11 @@ ulimit -n "$(ulimit -Hn)"
 start_server "$PEER"
 log "profiling $PEER (pid $SERVER_PID) under $SCENARIO with $TOOL"
 db_arg=""
-[[ $PEER == sockd ]] && db_arg="--db_pid=$PG_PID"
+[[ $PEER == sockd || $PEER == sockd-wss ]] && db_arg="--db_pid=$PG_PID"
 # shellcheck disable=SC2086
 timeout 900 "$LOADGEN" --scenario="$SCENARIO" --target="$TARGET" \
   --label="$PEER" --port="$PORT" --jwt_secret="$SECRET" --users="$USERS" \
-  --server_pid="$SERVER_PID" $db_arg $ARGS \
+  --server_pid="$SERVER_PID" $db_arg $SERVER_TLS $ARGS \
   >"$NAME.result.json" 2>"$NAME.loadgen.log" &
 LOADGEN_PID=$!
 

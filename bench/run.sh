@@ -8,6 +8,7 @@
 #
 #   bench/run.sh                      # everything, 3 rounds
 #   ROUNDS=1 SCENARIOS="fanout" bench/run.sh
+#   TLS=1 SCENARIOS=fanout bench/run.sh   # wss and plain, sockd and nats
 #
 # Knobs (environment): ROUNDS, SCENARIOS, PEERS, NAIVE_SCENARIOS (scenarios
 # that also run the bare server in one-write-per-message mode), BUILD_DIR,
@@ -15,6 +16,10 @@
 # CONNS, STORM_CLIENTS, DURATION; SOCKD_ARGS (extra sockd options), and for
 # A/B runs a second sockd, peer name sockd-alt: SOCKD_ALT (its binary,
 # default the same) and SOCKD_ALT_ARGS (its options, default SOCKD_ARGS).
+# A peer named NAME-wss is that server over https/wss only, with a throwaway
+# CA's certificate the load generator verifies (bench/lib.sh). TLS=1 makes
+# the peers "sockd-wss nats-wss sockd nats": both over wss and, interleaved
+# in the same session, plain for scale (the bare server has no TLS).
 # All traffic stays on 127.0.0.1; every wait below is bounded.
 set -euo pipefail
 
@@ -23,8 +28,13 @@ BUILD=${BUILD_DIR:-$ROOT/build-bench}
 OUT=${RESULTS_DIR:-$BUILD/results}
 ROUNDS=${ROUNDS:-3}
 SCENARIOS=${SCENARIOS:-"fanout rooms conns storm"}
-PEERS=${PEERS:-"sockd nats bare"}
-NAIVE_SCENARIOS=${NAIVE_SCENARIOS:-"fanout"}
+if [[ ${TLS:-0} == 1 ]]; then
+  PEERS=${PEERS:-"sockd-wss nats-wss sockd nats"}
+  NAIVE_SCENARIOS=${NAIVE_SCENARIOS:-""}
+else
+  PEERS=${PEERS:-"sockd nats bare"}
+  NAIVE_SCENARIOS=${NAIVE_SCENARIOS:-"fanout"}
+fi
 JOBS=${JOBS:-2}
 DURATION=${DURATION:-5}
 FANOUT_SUBSCRIBERS=${FANOUT_SUBSCRIBERS:-1000}
@@ -79,6 +89,11 @@ TABLE=$OUT/results-$STAMP.md
   echo "sources: $(cd "$ROOT" && find actors app auth config db net protocol \
     support -name '*.[ch]pp' -print0 | sort -z | xargs -0 cat | sha256sum \
     | cut -c1-16) (sha256 of the server's sources), $(date -u +%FT%TZ)"
+  if [[ " $PEERS " == *-wss* ]]; then
+    echo "transport: plain http + ws; peers named -wss: https + wss only," \
+         "throwaway ECDSA P-256 CA and server certificate (bench/lib.sh)," \
+         "verified by the load generator"
+  fi
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$WORK/machine.txt"
 cat "$WORK/machine.txt" >&2
@@ -94,10 +109,12 @@ for (( round = 1; round <= ROUNDS; round++ )); do
           "(pid $SERVER_PID, port $PORT)"
       db_arg=""
       [[ $peer == sockd* ]] && db_arg="--db_pid=$PG_PID"
-      # shellcheck disable=SC2046
+      # SERVER_TLS: the load generator's --tls/--ca for a -wss server.
+      # shellcheck disable=SC2046,SC2086
       line=$(timeout 300 "$LOADGEN" --scenario="$scenario" --target="$TARGET" \
                --label="$peer" --port="$PORT" --jwt_secret="$SECRET" \
                --users="$USERS" --server_pid="$SERVER_PID" $db_arg \
+               $SERVER_TLS \
                $(scenario_args "$scenario") 2>>"$WORK/loadgen.log") \
         || line='{"server":"'$peer'","scenario":"'$scenario'",'\
 '"errors":{"loadgen_failed":1}}'

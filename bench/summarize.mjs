@@ -19,7 +19,8 @@ const runs = fs.readFileSync(rawPath, 'utf8').split('\n')
     catch (err) { throw new Error(`${rawPath}:${i + 1}: ${err.message}`); }
   });
 
-const order = ['sockd', 'sockd-alt', 'nats', 'bare', 'bare-naive'];
+const order = ['sockd-wss', 'sockd-alt-wss', 'nats-wss', 'sockd', 'sockd-alt',
+  'nats', 'bare', 'bare-naive'];
 const rank = (s) => (order.indexOf(s) === -1 ? order.length : order.indexOf(s));
 
 function get(obj, path) {
@@ -89,6 +90,10 @@ function table(title, columns, scenario) {
 
 const med = (path, digits = 0) => (g) => fmt(median(g.map((r) => get(r, path))), digits);
 const spr = (path, digits = 0) => (g) => spread(g.map((r) => get(r, path)), digits);
+// CPU µs per delivery: a process's CPU % of one core over deliveries/s.
+const perDelivery = (path) => (g) => fmt(median(g.map((r) => (
+  r.deliveries_per_s > 0 && typeof get(r, path) === 'number'
+    ? (get(r, path) / 100) * 1e6 / r.deliveries_per_s : undefined))), 2);
 const us2ms = (path) => (g) => fmt(median(g.map((r) => get(r, path)))
   / 1000, 2);
 const cpu = [
@@ -107,11 +112,16 @@ function ratio(gs, metric, a, b) {
   return x / y;
 }
 
+// Pairs compared: sockd with each plain peer, sockd over wss with nats over
+// wss, and each server over wss with itself plain (the cost of TLS).
+const pairs = [['sockd', 'nats'], ['sockd', 'bare'], ['sockd', 'bare-naive'],
+  ['sockd-wss', 'nats-wss'], ['sockd-wss', 'sockd'], ['nats-wss', 'nats']];
+
 function ratios(gs, metric, label, lowerIsBetter = false) {
   const parts = [];
-  for (const peer of ['nats', 'bare', 'bare-naive']) {
-    const r = ratio(gs, metric, 'sockd', peer);
-    if (r !== undefined) parts.push(`sockd / ${peer} = ${fmt(r, 2)}`);
+  for (const [a, b] of pairs) {
+    const r = ratio(gs, metric, a, b);
+    if (r !== undefined) parts.push(`${a} / ${b} = ${fmt(r, 2)}`);
   }
   if (parts.length > 0) {
     say(`Ratios of ${label}${lowerIsBetter ? ' (lower is better)' : ''}: `
@@ -133,6 +143,11 @@ if (machinePath && fs.existsSync(machinePath)) {
     if (line.trim()) say(`- ${line.trim()}`);
   }
 }
+const tls = new Map();
+for (const r of runs) if (r.tls) tls.set(r.server, r.tls);
+if (tls.size > 0) {
+  say(`- TLS negotiated: ${[...tls].map(([k, v]) => `${k} ${v}`).join('; ')}`);
+}
 say(`- ${roundsSeen} round(s), peers interleaved; each cell is the median over `
     + 'rounds, "(min–max)" where a target is judged. CPU % is per core '
     + '(200 = both cores); "others" is what other processes on the machine '
@@ -148,12 +163,18 @@ let gs = table('fanout: 1 topic × 1,000 subscribers, one publisher, window 32',
   { name: 'lost', cell: (g) => fmt(g.reduce((s, r) => s + (r.lost || 0), 0)) },
   { name: 'out of order', cell: (g) => fmt(g.reduce((s, r) => s + (r.out_of_order || 0), 0)) },
   ...cpu,
+  { name: 'server µs/delivery', cell: perDelivery('server_cpu_pct') },
+  { name: 'loadgen µs/delivery', cell: perDelivery('loadgen_cpu_pct') },
   { name: 'errors', cell: errors },
 ], 'fanout');
 if (gs) {
   ratios(gs, 'deliveries_per_s', 'deliveries/s');
   const r = ratio(gs, 'deliveries_per_s', 'sockd', 'nats');
   target('fanout deliveries/s ≥ nats-server\'s', r === undefined ? undefined : r >= 1);
+  const w = ratio(gs, 'deliveries_per_s', 'sockd-wss', 'nats-wss');
+  if (w !== undefined) {
+    target('fanout over wss: deliveries/s ≥ nats-server\'s', w >= 1);
+  }
 }
 
 gs = table('rooms: 1,000 topics × 4 subscribers at a fixed rate', [

@@ -1,5 +1,6 @@
 // A client's way to ready: the ticket over its own HTTP connection, the
-// WebSocket upgrade, the subscribe. Frames once upgraded: client_frames.cpp.
+// WebSocket upgrade, the subscribe (each connection TLS-handshaken first when
+// the target says so). Frames once upgraded: client_frames.cpp.
 #include "loadgen/client.hpp"
 
 #include <array>
@@ -7,6 +8,7 @@
 #include <boost/asio/connect.hpp>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
+#include <openssl/ssl.h>
 
 #include "loadgen/sockets.hpp"
 
@@ -94,25 +96,42 @@ void client::on_ticket_connect(beast::error_code ec) {
     return fail(describe("ticket_connect", ec));
   beast::error_code ignored;
   ticket_socket_->set_option(tcp::no_delay{true}, ignored);
+  if (!target_.tls)
+    return send_ticket_request();
+  ticket_tls_.emplace(*ticket_socket_, *target_.tls);
+  auto self = shared_from_this();
+  ticket_tls_->async_handshake(net::ssl::stream_base::client,
+                               [self](beast::error_code ec) {
+                                 if (self->state_ != state::ticket)
+                                   return;
+                                 if (ec)
+                                   return self->fail(
+                                     describe("ticket_tls", ec));
+                                 self->send_ticket_request();
+                               });
+}
+
+void client::send_ticket_request() {
   request_.emplace(http::verb::get, "/ticket", 11);
   request_->set(http::field::host, target_.host);
   request_->set(http::field::authorization, "Bearer " + token_);
   request_->keep_alive(false);
   auto self = shared_from_this();
-  http::async_write(*ticket_socket_, *request_,
-                    [self](beast::error_code ec, size_t) {
-                      if (self->state_ != state::ticket)
-                        return;
-                      if (ec)
-                        return self->fail(describe("ticket_write", ec));
-                      self->parser_.emplace();
-                      self->parser_->body_limit(64 * 1024);
-                      http::async_read(*self->ticket_socket_,
-                                       self->http_buffer_, *self->parser_,
-                                       [self](beast::error_code ec, size_t) {
-                                         self->on_ticket_read(ec);
-                                       });
-                    });
+  with_ticket_stream([&](auto& stream) {
+    http::async_write(stream, *request_, [self, &stream](beast::error_code ec,
+                                                         size_t) {
+      if (self->state_ != state::ticket)
+        return;
+      if (ec)
+        return self->fail(describe("ticket_write", ec));
+      self->parser_.emplace();
+      self->parser_->body_limit(64 * 1024);
+      http::async_read(stream, self->http_buffer_, *self->parser_,
+                       [self](beast::error_code ec, size_t) {
+                         self->on_ticket_read(ec);
+                       });
+    });
+  });
 }
 
 void client::on_ticket_read(beast::error_code ec) {
@@ -131,7 +150,10 @@ void client::on_ticket_read(beast::error_code ec) {
   if (close == std::string::npos)
     return fail("ticket_body");
   ticket_ = body.substr(open + 1, close - open - 1);
+  // No TLS close_notify: the server is done with this connection (the
+  // response said close), and RST keeps TIME_WAIT away as in plain mode.
   drop(*ticket_socket_);
+  ticket_tls_.reset();
   ticket_socket_.reset();
   parser_.reset();
   http_buffer_.clear();
@@ -154,6 +176,21 @@ void client::on_connect(beast::error_code ec) {
     return fail(describe("connect", ec));
   beast::error_code ignored;
   socket_.set_option(tcp::no_delay{true}, ignored);
+  if (!target_.tls)
+    return send_upgrade();
+  tls_.emplace(socket_, *target_.tls);
+  auto self = shared_from_this();
+  tls_->async_handshake(net::ssl::stream_base::client,
+                        [self](beast::error_code ec) {
+                          if (self->state_ != state::upgrade)
+                            return;
+                          if (ec)
+                            return self->fail(describe("tls", ec));
+                          self->send_upgrade();
+                        });
+}
+
+void client::send_upgrade() {
   std::array<unsigned char, 16> nonce;
   for (size_t i = 0; i < nonce.size(); i += 4) {
     auto r = next_mask();
@@ -171,18 +208,29 @@ void client::on_connect(beast::error_code ec) {
   request_->set(http::field::sec_websocket_key, ws_key_);
   request_->set(http::field::sec_websocket_version, "13");
   auto self = shared_from_this();
-  http::async_write(socket_, *request_, [self](beast::error_code ec, size_t) {
-    if (self->state_ != state::upgrade)
-      return;
-    if (ec)
-      return self->fail(describe("upgrade_write", ec));
-    self->parser_.emplace();
-    self->parser_->body_limit(64 * 1024);
-    http::async_read(self->socket_, self->in_, *self->parser_,
-                     [self](beast::error_code ec, size_t) {
-                       self->on_upgrade_read(ec);
-                     });
+  with_stream([&](auto& stream) {
+    http::async_write(stream, *request_, [self, &stream](beast::error_code ec,
+                                                         size_t) {
+      if (self->state_ != state::upgrade)
+        return;
+      if (ec)
+        return self->fail(describe("upgrade_write", ec));
+      self->parser_.emplace();
+      self->parser_->body_limit(64 * 1024);
+      http::async_read(stream, self->in_, *self->parser_,
+                       [self](beast::error_code ec, size_t) {
+                         self->on_upgrade_read(ec);
+                       });
+    });
   });
+}
+
+std::string client::tls_summary() const {
+  if (!tls_)
+    return {};
+  // native_handle() is not const in Asio; reading the session changes nothing.
+  auto* ssl = const_cast<tls_stream&>(*tls_).native_handle();
+  return std::string{SSL_get_version(ssl)} + " " + SSL_get_cipher_name(ssl);
 }
 
 void client::on_upgrade_read(beast::error_code ec) {

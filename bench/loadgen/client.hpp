@@ -1,7 +1,8 @@
 // One simulated browser tab: fetch a ticket over its own HTTP connection
 // (sockd and the bare server), open the WebSocket, subscribe to one topic,
 // then publish and receive. Everything runs on the load generator's single
-// io thread, so nothing here is locked.
+// io thread, so nothing here is locked. With target_config::tls both
+// connections are TLS (https, wss) over the same TCP sockets.
 //
 //   idle -> ticket -> upgrade -> subscribing -> ready
 //     any step can go to failed (error, refusal, timeout, abort)
@@ -15,6 +16,8 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
@@ -37,6 +40,8 @@ struct target_config {
   std::string host;            // Host header
   std::string ws_path = "/sock";
   bool ticket = true;          // fetch a ticket first (sockd, bare)
+  /// Not null: speak TLS (https for the ticket, wss) with this context.
+  boost::asio::ssl::context* tls = nullptr;
 };
 
 class client;
@@ -80,18 +85,43 @@ public:
   uint64_t unique = 0;
   uint64_t error_frames = 0; // ERROR frames after the subscription
 
+  /// "TLSv1.3 TLS_AES_256_GCM_SHA384" once handshaken; empty in plain mode.
+  std::string tls_summary() const;
+
   /// Whether the client was subscribed when it failed.
   bool was_ready() const { return was_ready_; }
 
 private:
   using http_response
     = boost::beast::http::response<boost::beast::http::string_body>;
+  using tls_stream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>;
+
+  // Runs f on the WebSocket's stream: TLS over socket_, or socket_ itself.
+  // One branch per read or write call, none per frame: the plain path
+  // stays what it was (no virtual stream).
+  template <class F>
+  void with_stream(F&& f) {
+    if (tls_)
+      f(*tls_);
+    else
+      f(socket_);
+  }
+
+  template <class F>
+  void with_ticket_stream(F&& f) {
+    if (ticket_tls_)
+      f(*ticket_tls_);
+    else
+      f(*ticket_socket_);
+  }
 
   void fetch_ticket();
   void on_ticket_connect(boost::beast::error_code ec);
+  void send_ticket_request();
   void on_ticket_read(boost::beast::error_code ec);
   void open_socket();
   void on_connect(boost::beast::error_code ec);
+  void send_upgrade();
   void on_upgrade_read(boost::beast::error_code ec);
   void do_read();
   void on_read(boost::beast::error_code ec, size_t n);
@@ -118,6 +148,8 @@ private:
 
   std::optional<boost::asio::ip::tcp::socket> ticket_socket_;
   boost::asio::ip::tcp::socket socket_;
+  std::optional<tls_stream> ticket_tls_; // over *ticket_socket_
+  std::optional<tls_stream> tls_;        // over socket_
   boost::beast::flat_buffer http_buffer_;
   std::optional<boost::beast::http::request<boost::beast::http::empty_body>>
     request_;

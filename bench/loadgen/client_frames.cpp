@@ -41,10 +41,12 @@ void client::publish(uint64_t seq, int64_t sent_ns) {
 
 void client::do_read() {
   auto self = shared_from_this();
-  socket_.async_read_some(in_.prepare(read_chunk),
-                          [self](beast::error_code ec, size_t n) {
-                            self->on_read(ec, n);
-                          });
+  with_stream([&](auto& stream) {
+    stream.async_read_some(in_.prepare(read_chunk),
+                           [self](beast::error_code ec, size_t n) {
+                             self->on_read(ec, n);
+                           });
+  });
 }
 
 void client::on_read(beast::error_code ec, size_t n) {
@@ -175,10 +177,14 @@ void client::flush() {
   pending_.clear();
   write_in_flight_ = true;
   auto self = shared_from_this();
-  net::async_write(socket_, net::buffer(writing_),
-                   [self](beast::error_code ec, size_t) {
-                     self->on_write(ec);
-                   });
+  // Over TLS the whole batch is one SSL_write per 16 KiB record, like the
+  // servers' gathered writes.
+  with_stream([&](auto& stream) {
+    net::async_write(stream, net::buffer(writing_),
+                     [self](beast::error_code ec, size_t) {
+                       self->on_write(ec);
+                     });
+  });
 }
 
 void client::on_write(beast::error_code ec) {

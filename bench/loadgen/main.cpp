@@ -3,7 +3,8 @@
 //
 //   sockd_loadgen --scenario=fanout|rooms|conns|storm --target=sockd|nats
 //                 --port=N [--label=NAME] [--jwt_secret=S] [--users=64]
-//                 [--server_pid=PID] [--db_pid=PID] [scenario knobs...]
+//                 [--server_pid=PID] [--db_pid=PID] [--tls=1 [--ca=FILE]]
+//                 [scenario knobs...]
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -13,7 +14,10 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <nlohmann/json.hpp>
+#include <openssl/ssl.h>
 
 #include "auth/jwt.hpp"
 #include "common/file_limit.hpp"
@@ -31,6 +35,10 @@ namespace net = boost::asio;
     "  --target=sockd|nats   dialect (the bare server speaks sockd's)\n"
     "  --port=N [--host=127.0.0.1]  loopback only\n"
     "  --label=NAME          server name in the results\n"
+    "  --tls=0|1             https for the ticket and wss (default 0)\n"
+    "  --ca=FILE             with --tls=1: verify the server's chain against\n"
+    "                        this PEM CA and its name against --host;\n"
+    "                        without it, no verification (throwaway certs)\n"
     "  --jwt_secret=S --users=N   HS256 tokens for users bench-0..N-1\n"
     "  --server_pid=PID --db_pid=PID   processes whose CPU/RSS to read\n"
     "  --warmup=S --duration=S --deadline=S --concurrency=N\n"
@@ -69,6 +77,8 @@ int main(int argc, char** argv) {
   std::string secret;
   int port = 0;
   size_t users = 64;
+  bool tls = false;
+  std::string ca;
   using setter = std::function<void(const std::string&, const std::string&)>;
   auto size = [](size_t& field, double hi) -> setter {
     return [&field, hi](const std::string& k, const std::string& v) {
@@ -89,6 +99,8 @@ int main(int argc, char** argv) {
        port = static_cast<int>(number(k, v, 1, 65535));
      }},
     {"label", [&](auto&, auto& v) { cfg.label = v; }},
+    {"tls", [&](auto& k, auto& v) { tls = number(k, v, 0, 1) != 0; }},
+    {"ca", [&](auto&, auto& v) { ca = v; }},
     {"jwt_secret", [&](auto&, auto& v) { secret = v; }},
     {"users", size(users, 1e5)},
     {"server_pid",
@@ -153,6 +165,34 @@ int main(int argc, char** argv) {
         secret, {{"sub", "bench-" + std::to_string(u)},
                  {"iat", now},
                  {"exp", now + 3600}}));
+  }
+  // One client context for every connection: TLS 1.2+ as sockd and
+  // nats-server offer; no session resumption (each connection pays a full
+  // handshake, as browsers' first visits do; only the connect phase sees it).
+  net::ssl::context tls_ctx{net::ssl::context::tls_client};
+  if (!ca.empty() && !tls)
+    usage("--ca needs --tls=1");
+  if (tls) {
+    tls_ctx.set_options(net::ssl::context::no_sslv2
+                        | net::ssl::context::no_sslv3
+                        | net::ssl::context::no_tlsv1
+                        | net::ssl::context::no_tlsv1_1);
+    // TLS 1.3 suites in Chromium's order (AES-128-GCM first), so that each
+    // server negotiates what it would with a browser, not OpenSSL's
+    // client default (AES-256-GCM first).
+    SSL_CTX_set_ciphersuites(tls_ctx.native_handle(),
+                             "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:"
+                             "TLS_CHACHA20_POLY1305_SHA256");
+    if (ca.empty()) {
+      tls_ctx.set_verify_mode(net::ssl::verify_none);
+    } else {
+      tls_ctx.load_verify_file(ca, ec);
+      if (ec)
+        usage("--ca: cannot load " + ca + ": " + ec.message());
+      tls_ctx.set_verify_mode(net::ssl::verify_peer);
+      tls_ctx.set_verify_callback(net::ssl::host_name_verification(host));
+    }
+    cfg.target.tls = &tls_ctx;
   }
   bench::raise_file_limit();
   net::io_context ioc{1};

@@ -89,7 +89,10 @@ void scenario::launch() {
     on_all_settled();
 }
 
-void scenario::on_ready(client&) {
+void scenario::on_ready(client& c) {
+  // What the servers negotiated (version, cipher) matters to the figures.
+  if (cfg_.target.tls && !result_.contains("tls"))
+    result_["tls"] = c.tls_summary();
   ++ready_;
   --in_flight_;
   launch();

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/beast/http/error.hpp>
 
 namespace bench {
@@ -20,7 +21,8 @@ std::string describe(const char* step, const beast::error_code& ec) {
     what = "refused";
   else if (ec == net::error::connection_reset)
     what = "reset";
-  else if (ec == net::error::eof || ec == http::error::end_of_stream)
+  else if (ec == net::error::eof || ec == http::error::end_of_stream
+           || ec == net::ssl::error::stream_truncated) // no close_notify
     what = "eof";
   else if (ec == net::error::timed_out)
     what = "timed_out";

@@ -11,11 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
 
 import { certDir, makeCa, makeServerCert }
   from '../../../tests/integration/cluster_certs.mjs';
 import * as h from '../../../tests/integration/harness.mjs';
+import { launchBrowser } from './browser.mjs';
 import { awaytoTables, devToken, PARTICIPANT_QUERY, startPageServer }
   from './awayto/setup.mjs';
 import { A, asSent, awaytoFrame as awaytoFrameOn, person, rejoined, replay,
@@ -25,7 +25,6 @@ import { A, asSent, awaytoFrame as awaytoFrameOn, person, rejoined, replay,
 // https/wss with /api/v1/sock/ticket.
 const WIRE = { tls: true, ticketPath: '/api/v1/sock/ticket' };
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const T = { timeout: 60000 };
 const PING_TIMEOUT = 3; // s; PINGs every second
 
@@ -44,8 +43,7 @@ let sockArgs;
 let certs;
 let tls;
 let pageServer;
-let context;
-let profile;
+let browser;
 
 /// Starts sockd (on `listen`) with the test's options, https/wss with the
 /// test's certificate when WIRE.tls.
@@ -57,10 +55,6 @@ async function startServer(listen = '127.0.0.1:0') {
 }
 
 before(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} not found: apt-get install -y chromium `
-                    + '(or set CHROMIUM_PATH)');
-  }
   // A throwaway CA and a certificate for 127.0.0.1 (openssl), shared by
   // sockd and the page's server; Chromium trusts its key only.
   certs = certDir();
@@ -78,25 +72,19 @@ before(async () => {
     ping_timeout: PING_TIMEOUT,
   };
   await startServer();
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sockd-awayto-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-           '--disable-component-update', '--no-first-run', '--disable-sync',
-           // Two tabs at once: neither may be throttled as a background tab.
-           '--disable-background-timer-throttling',
-           '--disable-renderer-backgrounding',
-           '--disable-backgrounding-occluded-windows',
-           // Trust the test's certificate (its key) and nothing else.
-           `--ignore-certificate-errors-spki-list=${tls.spki}`],
-    timeout: 30000,
+  browser = await launchBrowser({
+    args: [
+      // Two tabs at once: neither may be throttled as a background tab.
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
+      // Trust the test's certificate (its key) and nothing else.
+      `--ignore-certificate-errors-spki-list=${tls.spki}`],
   });
 });
 
 after(async () => {
-  if (context) await context.close().catch(() => {});
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  if (browser) await browser.close();
   if (pageServer) await pageServer.close();
   if (sockd) await sockd.stop().catch(() => sockd.kill());
   if (pg) await pg.cleanup();
@@ -106,7 +94,7 @@ after(async () => {
 /// Opens Awayto's page for `user`, signs in with a dev token and mounts
 /// the booking's text chat.
 async function openAwayto(user) {
-  const page = user.page || await context.newPage();
+  const page = user.page || await browser.context.newPage();
   user.page = page;
   page.setDefaultTimeout(20000);
   page.problems = page.problems || [];

@@ -13,12 +13,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
 import * as h from '../../../tests/integration/harness.mjs';
 import { sessionsOf, startCoturn } from '../../../tests/integration/coturn.mjs';
+import { launchBrowser, openTab } from './browser.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = process.env.SOCKD_ARTIFACTS_DIR
   || path.join(os.tmpdir(), 'sockd-artifacts');
 const T = { timeout: 180000 };
@@ -31,57 +29,34 @@ const MIN_RELAYED_BYTES = 20000;
 let turn;
 let pg;
 let sockd;
-let context;
-let profile;
+let browser;
 
 before(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} not found: apt-get install -y chromium `
-                    + '(or set CHROMIUM_PATH)');
-  }
   turn = await startCoturn({ secret: TURN_SECRET });
   pg = await h.startPostgres();
   sockd = await h.startSockd({
     databaseUrl: pg.url,
     args: { dev: 'true', turn_secret: TURN_SECRET, turn_uris: turn.uri },
   });
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sockd-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-           '--disable-component-update', '--no-first-run', '--disable-sync',
-           // A fake camera and microphone, granted without a prompt.
-           '--use-fake-device-for-media-stream',
-           '--use-fake-ui-for-media-stream',
-           // WebRTC leaves the loopback interface out by default; with it
-           // the TURN client may also bind 127.0.0.1 (and a host with no
-           // other interface still gathers).
-           '--allow-loopback-in-peer-connection'],
+  browser = await launchBrowser({
     viewport: { width: 1100, height: 800 },
-    timeout: 30000,
+    args: [
+      // A fake camera and microphone, granted without a prompt.
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      // WebRTC leaves the loopback interface out by default; with it
+      // the TURN client may also bind 127.0.0.1 (and a host with no
+      // other interface still gathers).
+      '--allow-loopback-in-peer-connection'],
   });
 });
 
 after(async () => {
-  if (context) await context.close().catch(() => {});
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  if (browser) await browser.close();
   if (sockd) await sockd.stop().catch(() => sockd.kill());
   if (pg) await pg.cleanup();
   if (turn) await turn.stop();
 });
-
-/// A tab that records console errors and uncaught exceptions.
-async function openTab() {
-  const page = await context.newPage();
-  page.setDefaultTimeout(20000);
-  page.problems = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') page.problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`));
-  return page;
-}
 
 async function signIn(page, name, topic, server = sockd) {
   await page.goto(`${server.url}/`);
@@ -140,8 +115,8 @@ const channelBound = (sub) => new RegExp(`user <\\d+:${sub}>: incoming `
 test('demo page: a 1:1 call through coturn, seen by a late joiner, hung up '
      + 'by button and by leaving', T, async (t) => {
   const topic = `exchange/1:call-${crypto.randomUUID()}`;
-  const alice = await openTab();
-  const bob = await openTab();
+  const alice = await openTab(browser.context, { timeout: 20000 });
+  const bob = await openTab(browser.context, { timeout: 20000 });
   await signIn(alice, 'alice', topic);
   await signIn(bob, 'bob', topic);
   await alice.waitForSelector(person('bob'));
@@ -164,7 +139,7 @@ test('demo page: a 1:1 call through coturn, seen by a late joiner, hung up '
   assert.ok(sessionsOf(turn.log(), 'bob').length >= 1);
 
   // carol joins the topic during the call: the stream list shows it.
-  const carol = await openTab();
+  const carol = await openTab(browser.context, { timeout: 20000 });
   await signIn(carol, 'carol', topic);
   await carol.waitForSelector(inCall('alice', 'bob'));
   await carol.waitForSelector(inCall('bob', 'alice'));
@@ -224,7 +199,7 @@ test('demo page: without turn_secret, Start call says why and leaves the '
   const plain = await h.startSockd({ databaseUrl: pg.url,
                                      args: { dev: 'true' } });
   try {
-    const dave = await openTab();
+    const dave = await openTab(browser.context, { timeout: 20000 });
     await signIn(dave, 'dave', `exchange/1:call-${crypto.randomUUID()}`,
                  plain);
     await dave.click('#call-start');

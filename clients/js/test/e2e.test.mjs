@@ -8,56 +8,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
 import * as h from '../../../tests/integration/harness.mjs';
+import { launchBrowser, openTab } from './browser.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = process.env.SOCKD_ARTIFACTS_DIR
   || path.join(os.tmpdir(), 'sockd-artifacts');
 const T = { timeout: 120000 };
 
 let pg;
 let sockd;
-let context;
-let profile;
+let browser;
 
 before(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} not found: apt-get install -y chromium `
-                    + '(or set CHROMIUM_PATH)');
-  }
   pg = await h.startPostgres();
   sockd = await h.startSockd({ databaseUrl: pg.url, args: { dev: 'true' } });
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sockd-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-           '--disable-component-update', '--no-first-run', '--disable-sync'],
-    viewport: { width: 1100, height: 800 },
-    timeout: 30000,
-  });
+  browser = await launchBrowser({ viewport: { width: 1100, height: 800 } });
 });
 
 after(async () => {
-  if (context) await context.close().catch(() => {});
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  if (browser) await browser.close();
   if (sockd) await sockd.stop().catch(() => sockd.kill());
   if (pg) await pg.cleanup();
 });
-
-/// A tab that records console errors and uncaught exceptions.
-async function openTab() {
-  const page = await context.newPage();
-  page.setDefaultTimeout(15000);
-  page.problems = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') page.problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`));
-  return page;
-}
 
 async function signIn(page, name, query = '') {
   await page.goto(`${sockd.url}/${query}`);
@@ -100,8 +72,8 @@ test('demo page: two users chat, history survives a reload, presence and '
   assert.equal(mod.status, 200, 'GET /client/sockd-client.mjs');
   assert.match(mod.headers['content-type'], /javascript/);
 
-  const alice = await openTab();
-  const bob = await openTab();
+  const alice = await openTab(browser.context);
+  const bob = await openTab(browser.context);
   // Small history pages, so "load older" shows up with a few messages.
   await signIn(alice, 'alice', '?pageSize=3');
   await signIn(bob, 'bob', '?pageSize=3');
@@ -162,7 +134,7 @@ test('demo page: two users chat, history survives a reload, presence and '
   await bob.waitForSelector('#text[disabled]');
 
   // carol, who never wrote, joins and sees bob offline (he stored messages).
-  const carol = await openTab();
+  const carol = await openTab(browser.context);
   await signIn(carol, 'carol');
   await carol.waitForSelector(person(carol, 'bob', 'false'));
   await carol.waitForSelector(person(carol, 'alice', 'true'));

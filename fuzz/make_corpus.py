@@ -60,6 +60,7 @@ frames = {
     # A byte order mark before a member's value: the rate limiter's skim
     # once echoed it as the request, and the ERROR was not JSON.
     "bom_before_value": "{\"action\":\ufeff\"x\",\"id\":\ufeff\"i\"}",
+    "number_overflow_request": "{\"action\":9E999999999999,\"topic\":\"a:b\"}",
 }
 for name, text in frames.items():
     write(P, name, text)

@@ -3,7 +3,10 @@
 // stay what clients (Awayto's among them) already read.
 #include "protocol/frame.hpp"
 
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 #include <nlohmann/json.hpp>
@@ -61,6 +64,19 @@ std::string quote(std::string_view s) {
 }
 
 namespace {
+
+// A number literal beyond a double's range (`1E999`, `1e-400`): JSON's
+// grammar allows it, but parsers read infinity or refuse it (nlohmann:
+// "number overflow"), so an ERROR frame does not echo it (found by
+// fuzzing).
+bool overflows_double(const std::string& literal) {
+  auto c = literal.front();
+  if (c != '-' && (c < '0' || c > '9'))
+    return false;
+  errno = 0;
+  auto value = std::strtod(literal.c_str(), nullptr);
+  return errno == ERANGE || std::isinf(value);
+}
 
 // The common head of relayed and stored frames.
 std::string frame_head(std::string_view action, std::string_view topic,
@@ -151,7 +167,8 @@ std::string encode_error(const refusal& r) {
     bool request_ok = !r.request->empty()
                       && json_scan::check(*r.request, json_scan::deepest,
                                           nullptr)
-                           == json_scan::verdict::ok;
+                           == json_scan::verdict::ok
+                      && !overflows_double(*r.request);
     out += ",\"request\":";
     out += request_ok ? std::string_view{*r.request}
                       : std::string_view{"null"};

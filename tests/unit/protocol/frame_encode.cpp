@@ -70,3 +70,20 @@ CAF_TEST(error frames are built without a DOM) {
   // Invalid UTF-8 (never from a parsed frame) is repaired as nlohmann does.
   CAF_CHECK_EQUAL(quote("\xff"), "\"\xef\xbf\xbd\"");
 }
+
+CAF_TEST(a request beyond the range of a double is not echoed) {
+  // Found by fuzzing: a valid JSON number that parsers refuse (overflow).
+  refusal r{errc::bad_action, "m", "9E999999999999", "a:b", std::nullopt};
+  auto huge = nlohmann::json::parse(encode_error(r), nullptr, false);
+  CAF_REQUIRE(!huge.is_discarded());
+  CAF_CHECK(huge["payload"]["request"].is_null());
+  r.request = "-1e400";
+  CAF_CHECK(nlohmann::json::parse(encode_error(r))["payload"]["request"]
+              .is_null());
+  r.request = "1.5e3";
+  auto fine = nlohmann::json::parse(encode_error(r));
+  CAF_CHECK_EQUAL(fine["payload"]["request"], 1500.0);
+  r.request = "1e-400";
+  CAF_CHECK(nlohmann::json::parse(encode_error(r))["payload"]["request"]
+              .is_null());
+}

@@ -161,15 +161,22 @@ export function uclient({ port, username, credential, messages = 2,
 
 /**
  * The TURN sessions (allocations) in coturn's log for users `<expiry>:<sub>`,
- * each with whether it was deleted and, once it was, the bytes its peer
- * side sent (`peer usage: ... sb=`): media that went through the relay.
+ * each with whether it was deleted, whether a channel was bound on it (it
+ * carried media) and, once deleted, the bytes its peer side sent
+ * (`peer usage: ... sb=`): media that went through the relay.
  */
 export function sessionsOf(log, sub) {
   const sessions = new Map();
   const user = `<\\d+:${sub}>`;
   for (const m of log.matchAll(new RegExp(
     `session (\\d+): new, realm=<[^>]*>, username=${user}`, 'g')))
-    sessions.set(m[1], { deleted: false, peerSentBytes: 0 });
+    sessions.set(m[1], { deleted: false, bound: false, peerSentBytes: 0 });
+  for (const m of log.matchAll(new RegExp(
+    `session (\\d+): realm <[^>]*> user ${user}: incoming packet `
+    + 'CHANNEL_BIND processed, success', 'g'))) {
+    const s = sessions.get(m[1]);
+    if (s) s.bound = true; // the allocation carried a call's media
+  }
   for (const m of log.matchAll(new RegExp(
     `session (\\d+): peer usage: realm=<[^>]*>, username=${user}, `
     + 'rp=\\d+, rb=\\d+, sp=\\d+, sb=(\\d+)', 'g'))) {

@@ -159,14 +159,17 @@ test('demo page: a 1:1 call through coturn, seen by a late joiner, hung up '
   await closed(bob);
   for (const page of [alice, bob, carol]) await streamCount(page, 0);
 
-  // Closing released every allocation; coturn counted the media it relayed.
+  // Closing released every allocation that carried the call (a channel was
+  // bound on it); coturn counted the media it relayed. An allocation the
+  // browser made but never used may outlive the call until coturn times it
+  // out (seen once under ASan), so it is not waited for.
   const released = (sub) => {
-    const s = sessionsOf(turn.log(), sub);
+    const s = sessionsOf(turn.log(), sub).filter((x) => x.bound);
     return s.length > 0 && s.every((x) => x.deleted) ? s : null;
   };
   for (const sub of ['alice', 'bob']) {
     const sessions = await turn.waitFor(() => released(sub), 15000,
-                                        `every TURN session of ${sub} deleted`);
+                                        `every TURN session of ${sub} that carried the call deleted`);
     const bytes = sessions.reduce((n, x) => n + x.peerSentBytes, 0);
     assert.ok(bytes >= MIN_RELAYED_BYTES,
               `${sub}'s media relayed by coturn: ${bytes} bytes`);

@@ -127,6 +127,15 @@ using connection_pointer = connection_actor::stateful_pointer<connection_state>;
 
 constexpr int max_join_attempts = 3;
 
+// A subscribe decision, at debug level: who, where, and "ok" or the code.
+void log_subscribe(const connection_state& st, const std::string& topic,
+                   std::string_view result) {
+  log_debug("SUBSCRIBE", {{"user", st.cfg.sub},
+                          {"connection", st.cfg.cid},
+                          {"topic", topic},
+                          {"result", result}});
+}
+
 void handle(connection_pointer self, protocol::inbound in);
 
 // The join of `topic` is answered: run the frames that waited for it.
@@ -154,6 +163,7 @@ void subscribe(connection_pointer self, protocol::inbound in, int attempt) {
         self->request(topic, caf::infinite, join_atom::value, std::move(who))
           .then(
             [=](bool) {
+              log_subscribe(self->state, in.topic, "ok");
               self->state.topics[in.topic] = topic;
               self->state.ack(in);
               join_answered(self, in.topic);
@@ -164,6 +174,9 @@ void subscribe(connection_pointer self, protocol::inbound in, int attempt) {
                 subscribe(self, in, attempt + 1);
                 return;
               }
+              if (log_enabled(log_level::debug))
+                log_subscribe(self->state, in.topic,
+                              to_string(to_errc(err)));
               self->state.refuse(in, err);
               join_answered(self, in.topic);
             });
@@ -306,7 +319,7 @@ connection_actor::behavior_type connection(connection_pointer self,
                                       cfg.messages_burst, now};
   st.last_seen = now;
   st.cfg = std::move(cfg);
-  log_info("JOIN user=" + st.cfg.sub + " connection=" + st.cfg.cid);
+  log_info("JOIN", {{"user", st.cfg.sub}, {"connection", st.cfg.cid}});
   self->send(st.cfg.db, opened_atom::value, st.cfg.cid, st.cfg.sub);
   if (st.cfg.keepalive)
     self->send(st.cfg.keepalive, watch_atom::value, self->address());
@@ -316,7 +329,7 @@ connection_actor::behavior_type connection(connection_pointer self,
     caf::anon_send(db, closed_atom::value, cid);
     if (keepalive)
       caf::anon_send(keepalive, unwatch_atom::value, addr);
-    log_info("PART user=" + sub + " connection=" + cid);
+    log_info("PART", {{"user", sub}, {"connection", cid}});
   });
   return {
     [=](frame_atom, const std::string& text) {

@@ -278,6 +278,9 @@ int run_sockd(int argc, char** argv, const type_registration& extend) {
     return exit_usage;
   }
   const auto& opts = *parsed.opts;
+  // Checked by config (set_log_format, set_log_level), so both parse.
+  configure_log(parse_log_format(opts.log_format).value_or(log_format::text),
+                parse_log_level(opts.log_level).value_or(log_level::info));
   std::string dev_secret;
   std::string error;
   auto jwt = make_verifier(opts, dev_secret, error);

@@ -8,6 +8,8 @@
 
 #include <openssl/rand.h>
 
+#include "support/hex.hpp"
+
 namespace sockd {
 
 namespace {
@@ -23,11 +25,9 @@ void fill_random(unsigned char* buf, size_t n) {
   }
 }
 
-constexpr char hex_digits[] = "0123456789abcdef";
-
 void append_hex(std::string& out, unsigned char byte) {
-  out += hex_digits[byte >> 4];
-  out += hex_digits[byte & 0x0f];
+  out += hex_digit(byte >> 4);
+  out += hex_digit(byte & 0x0f);
 }
 
 } // namespace

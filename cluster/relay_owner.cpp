@@ -35,8 +35,9 @@ void schedule_retry(relay_pointer self) {
 // No owner for too long: let the clients reconnect rather than hang.
 void give_up(relay_pointer self) {
   auto& st = self->state;
-  log_warn("cluster: no owner reachable for " + st.cfg.topic
-           + "; closing its sockets on this node");
+  log_warn("cluster: no owner reachable; closing the topic's sockets on "
+           "this node",
+           {{"topic", st.cfg.topic}});
   for (auto& kvp : st.members)
     kvp.second.info.out->close(1013, "cluster unavailable");
   auto queue = std::move(st.queue);

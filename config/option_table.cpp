@@ -138,6 +138,10 @@ const std::vector<spec>& specs() {
     {"participant_query", "SQL", "(empty)",
      "LOAD_SUBSCRIBERS name and role query ($1 user id)",
      text(&o::participant_query)},
+    {"log_format", "FORMAT", "text",
+     "log lines as text or json (one object per line)", set_log_format},
+    {"log_level", "LEVEL", "info",
+     "lowest level logged: debug, info, warn or error", set_log_level},
   };
   return table;
 }

@@ -67,6 +67,9 @@ struct options {
   int actor_threads = 0;             // CAF scheduler workers; 0: likewise
   std::string static_dir;            // demo page files served at / with dev
   std::string participant_query;     // LOAD_SUBSCRIBERS name/role query
+  // The log (support/log.hpp): checked names, applied at start.
+  std::string log_format = "text";   // text or json
+  std::string log_level = "info";    // debug, info, warn, error
   /// Allowance SQL per topic type (`allowance.<type>` in the file or
   /// `--allowance.<type>=SQL`); types absent here use the shipped defaults.
   std::map<std::string, std::string> allowances;

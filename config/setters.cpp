@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "config/values.hpp"
+#include "support/log.hpp"
 #include "support/strings.hpp"
 
 namespace sockd::config {
@@ -140,6 +141,22 @@ std::string set_turn_uris(options& o, std::string_view v) {
       return quote(uri) + " holds a space or a control character";
   }
   o.turn_uris = std::move(uris);
+  return {};
+}
+
+std::string set_log_format(options& o, std::string_view v) {
+  auto name = trim(v);
+  if (!parse_log_format(name))
+    return quote(v) + " is not text or json";
+  o.log_format = std::string{name};
+  return {};
+}
+
+std::string set_log_level(options& o, std::string_view v) {
+  auto name = trim(v);
+  if (!parse_log_level(name))
+    return quote(v) + " is not debug, info, warn or error";
+  o.log_level = std::string{name};
   return {};
 }
 

@@ -47,4 +47,10 @@ std::string set_seeds(options& o, std::string_view v);
 /// (RFC 7064, RFC 7065).
 std::string set_turn_uris(options& o, std::string_view v);
 
+/// log_format: text or json (support/log.hpp).
+std::string set_log_format(options& o, std::string_view v);
+
+/// log_level: debug, info, warn or error (support/log.hpp).
+std::string set_log_level(options& o, std::string_view v);
+
 } // namespace sockd::config

@@ -38,8 +38,10 @@ refusal refusal_for(errc code) {
 // Answers a refused upgrade and logs it (one line per refusal).
 void refuse_with(const responder& refuse, const reply_info& info,
                  const std::string& peer, refusal r, std::string message) {
-  log_info("upgrade refused: " + std::to_string(static_cast<int>(r.status))
-           + " " + r.code + " peer=" + peer + " (" + message + ")");
+  log_info("upgrade refused: " + message,
+           {{"status", std::to_string(static_cast<int>(r.status))},
+            {"code", r.code},
+            {"peer", peer}});
   refuse(error_reply(info, r.status, r.code, message));
 }
 

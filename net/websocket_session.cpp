@@ -173,8 +173,8 @@ void websocket_session<Stream>::on_peer_close(uint16_t code) {
 template <class Stream>
 void websocket_session<Stream>::on_protocol_error(uint16_t code,
                                                   std::string what) {
-  log_info("websocket protocol error: " + what + " connection=" + grant_.cid
-           + "; closing " + std::to_string(code));
+  log_info("websocket protocol error: " + what,
+           {{"connection", grant_.cid}, {"close", std::to_string(code)}});
   do_close(code, std::move(what));
   // Nothing the peer sends after this counts, its close frame included.
   on_peer_finished();
@@ -203,9 +203,9 @@ void websocket_session<Stream>::on_close_written() {
 
 template <class Stream>
 void websocket_session<Stream>::on_slow_consumer() {
-  log_warn("slow consumer: connection=" + grant_.cid + " user=" + grant_.sub
-           + " queued over " + std::to_string(state_->svc.opts.max_queued_bytes)
-           + " bytes; closing 1008");
+  log_warn("slow consumer: queued over "
+             + std::to_string(state_->svc.opts.max_queued_bytes) + " bytes",
+           {{"connection", grant_.cid}, {"user", grant_.sub}, {"close", "1008"}});
   do_close(ws::close_code::policy, "slow consumer");
 }
 

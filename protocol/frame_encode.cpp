@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/json_scan.hpp"
+#include "support/hex.hpp"
 
 namespace sockd::protocol {
 
@@ -25,7 +26,6 @@ std::string quote(std::string_view s) {
           .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       break;
     }
-  static constexpr char hex[] = "0123456789abcdef";
   std::string out;
   out.reserve(s.size() + 2);
   out += '"';
@@ -52,8 +52,8 @@ std::string quote(std::string_view s) {
       default:
         if (u < 0x20) {
           out += "\\u00";
-          out += hex[u >> 4];
-          out += hex[u & 0xF];
+          out += hex_digit(u >> 4);
+          out += hex_digit(u & 0xF);
         } else {
           out += c;
         }

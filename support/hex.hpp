@@ -1,5 +1,5 @@
-// The value of one hexadecimal digit: shared by the JSON scanner (\u
-// escapes) and the query-string decoder (%XX).
+// Hexadecimal digits both ways: read by the JSON scanner (\u escapes) and
+// the query-string decoder (%XX), written by the JSON log (\u00XX).
 #pragma once
 
 namespace sockd {
@@ -13,6 +13,11 @@ constexpr int hex_value(char c) {
   if (c >= 'A' && c <= 'F')
     return c - 'A' + 10;
   return -1;
+}
+
+/// '0'-'9', 'a'-'f' for 0-15.
+constexpr char hex_digit(int value) {
+  return "0123456789abcdef"[value & 0xf];
 }
 
 } // namespace sockd

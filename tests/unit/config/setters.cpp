@@ -227,3 +227,17 @@ CAF_TEST(allowances per topic type) {
   CAF_CHECK_EQUAL(error_of(dev({"--allowance.chat"})),
                   "option --allowance.chat needs a value");
 }
+
+CAF_TEST(log format and level are checked names) {
+  auto defaults = opts_of(dev({}));
+  CAF_CHECK_EQUAL(defaults.log_format, "text");
+  CAF_CHECK_EQUAL(defaults.log_level, "info");
+  auto set = opts_of(dev({"--log_format=json", "--log_level= debug "}));
+  CAF_CHECK_EQUAL(set.log_format, "json");
+  CAF_CHECK_EQUAL(set.log_level, "debug");
+  CAF_CHECK_EQUAL(error_of(dev({"--log_format=logfmt"})),
+                  "log_format: 'logfmt' is not text or json (command line)");
+  CAF_CHECK_EQUAL(error_of(dev({"--log_level=warning"})),
+                  "log_level: 'warning' is not debug, info, warn or error "
+                  "(command line)");
+}

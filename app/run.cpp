@@ -36,6 +36,7 @@
 #include "interfaces/messages.hpp"
 #include "net/server.hpp"
 #include "support/log.hpp"
+#include "support/systemd_notify.hpp"
 
 extern char** environ;
 
@@ -126,6 +127,14 @@ database_config make_database_config(const options& opts, std::string url,
   cfg.participant_query = opts.participant_query;
   cfg.max_history_rows = opts.max_history_rows;
   return cfg;
+}
+
+// Under systemd's Type=notify (deploy/systemd/sockd.service); a failure is
+// logged, never fatal: sockd serves either way.
+void tell_systemd(std::string_view state) {
+  std::string error;
+  if (!systemd_notify(state, error))
+    log_warn("systemd: " + error);
 }
 
 // SIGHUP (`systemctl reload`): new handshakes get the files' certificate,
@@ -235,6 +244,7 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
     stop_actors();
     return exit_failure;
   }
+  tell_systemd("READY=1");
   int sig = 0;
   for (;;) {
     while (sigwait(&signals, &sig) != 0) {
@@ -242,8 +252,11 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
     }
     if (sig != SIGHUP)
       break;
+    tell_systemd("RELOADING=1");
     reload_certificate(srv, opts);
+    tell_systemd("READY=1");
   }
+  tell_systemd("STOPPING=1");
   log_info(std::string{"received "} + (sig == SIGINT ? "SIGINT" : "SIGTERM")
            + ": stopping");
   srv.stop();

@@ -11,6 +11,7 @@ packages=(
   coturn  # turnserver and turnutils_uclient: tests/integration/turn.test.mjs, clients/js test:call
   openssl  # the CLI: throwaway CAs and certificates of the TLS tests
   clang libclang-rt-14-dev  # the fuzzers of fuzz/ (libFuzzer, scripts/fuzz.sh)
+  systemd  # systemd-analyze verify of deploy/systemd/sockd.service
 )
 if [ "${SOCKD_WITH_BROWSER:-0}" = 1 ]; then
   packages+=(chromium)

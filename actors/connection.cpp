@@ -4,6 +4,7 @@
 #include "actors/connection.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <vector>
 
 #include <caf/actor_system.hpp>
@@ -12,6 +13,7 @@
 
 #include "interfaces/errors.hpp"
 #include "interfaces/refusal.hpp"
+#include "protocol/close_codes.hpp"
 #include "protocol/frame.hpp"
 #include "protocol/rate_limiter.hpp"
 #include "support/log.hpp"
@@ -311,6 +313,16 @@ void over_rate(connection_pointer self, const std::string& text,
   st.send(protocol::encode_error(err));
 }
 
+// Closes the socket when the login token expires (enforce_token_exp): one
+// timer per connection, in the actor clock; an already expired token
+// closes at once.
+void schedule_expiry(connection_pointer self) {
+  using namespace std::chrono;
+  auto now = duration_cast<seconds>(system_clock::now().time_since_epoch());
+  auto left = seconds{self->state.cfg.valid_until} - now;
+  self->delayed_send(self, std::max(left, seconds{0}), expire_atom::value);
+}
+
 connection_actor::behavior_type connection(connection_pointer self,
                                            connection_config cfg) {
   auto& st = self->state;
@@ -323,6 +335,8 @@ connection_actor::behavior_type connection(connection_pointer self,
   self->send(st.cfg.db, opened_atom::value, st.cfg.cid, st.cfg.sub);
   if (st.cfg.keepalive)
     self->send(st.cfg.keepalive, watch_atom::value, self->address());
+  if (st.cfg.valid_until > 0)
+    schedule_expiry(self);
   self->attach_functor([db = st.cfg.db, keepalive = st.cfg.keepalive,
                         addr = self->address(), sub = st.cfg.sub,
                         cid = st.cfg.cid](const caf::error&) {
@@ -364,6 +378,13 @@ connection_actor::behavior_type connection(connection_pointer self,
       st.send(protocol::encode_keepalive(protocol::keepalive::ping));
     },
     [=](closed_atom) { self->quit(); },
+    [=](expire_atom) {
+      log_info("token expired: closing",
+               {{"user", self->state.cfg.sub},
+                {"connection", self->state.cfg.cid}});
+      self->state.cfg.out->close(protocol::close_code::token_expired,
+                                 "token expired");
+    },
   };
 }
 

@@ -8,6 +8,7 @@
 //   alive         a pong control frame (a sign of life)
 //   tick          keepalive (actors/keepalive.hpp: once per ping_interval)
 //   closed        the socket is gone: leave every topic, then stop
+//   expire        to itself, at `valid_until`: close the socket with 4002
 #pragma once
 
 #include <string>
@@ -27,11 +28,15 @@ using connection_actor = caf::typed_actor<
   caf::reacts_to<frame_atom, std::string>,
   caf::reacts_to<alive_atom>,
   caf::reacts_to<tick_atom>,
-  caf::reacts_to<closed_atom>>;
+  caf::reacts_to<closed_atom>,
+  caf::reacts_to<expire_atom>>;
 
 struct connection_config {
   std::string sub;             // user id from the ticket
   std::string cid;             // connection id from the ticket
+  // When the login token behind the ticket stops being valid (unix
+  // seconds, exp + jwt_leeway), with enforce_token_exp; 0: never.
+  int64_t valid_until = 0;
   outbound_ptr out;            // the socket
   topic_directory_actor directory;
   database_actor db;

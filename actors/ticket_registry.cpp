@@ -21,6 +21,7 @@ struct ticket {
   std::string sub;
   std::string connection_id;
   time_point expires;
+  int64_t valid_until; // the login token's, unix seconds; 0: never
 };
 
 struct ticket_registry_state {
@@ -67,7 +68,8 @@ ticket_registry(ticket_registry_actor::stateful_pointer<ticket_registry_state>
   self->state.ttl = ttl;
   self->state.max_per_user = max_per_user;
   return {
-    [=](issue_atom, const std::string& sub) -> caf::result<std::string> {
+    [=](issue_atom, const std::string& sub,
+        int64_t valid_until) -> caf::result<std::string> {
       auto& st = self->state;
       auto now = self->clock().now();
       st.sweep(now);
@@ -79,12 +81,13 @@ ticket_registry(ticket_registry_actor::stateful_pointer<ticket_registry_state>
       ++st.outstanding[sub];
       auto auth_code = random_uuid();
       auto connection_id = random_uuid();
-      st.tickets.emplace(auth_code, ticket{sub, connection_id, now + st.ttl});
+      st.tickets.emplace(auth_code, ticket{sub, connection_id, now + st.ttl,
+                                           valid_until});
       st.expiry.emplace_back(now + st.ttl, auth_code);
       return auth_code + ":" + connection_id;
     },
     [=](redeem_atom, const std::string& text)
-      -> caf::result<std::string, std::string> {
+      -> caf::result<std::string, std::string, int64_t> {
       auto& st = self->state;
       st.sweep(self->clock().now());
       auto parts = parse_ticket(text);
@@ -98,7 +101,8 @@ ticket_registry(ticket_registry_actor::stateful_pointer<ticket_registry_state>
       auto result = std::move(i->second);
       st.tickets.erase(i); // single use; the expiry entry is swept later
       st.release(result.sub);
-      return {std::move(result.sub), std::move(result.connection_id)};
+      return {std::move(result.sub), std::move(result.connection_id),
+              result.valid_until};
     },
   };
 }

@@ -112,7 +112,8 @@ jwt_verifier::verify(std::string_view token,
     auto claims = nlohmann::json::parse(*payload_text, nullptr, false);
     if (!claims.is_object())
       return fail("malformed token: payload is not a JSON object");
-    err = impl_->rules.check(claims, to_seconds(now), result.sub);
+    err = impl_->rules.check(claims, to_seconds(now), result.sub,
+                             result.valid_until);
     if (!err.empty()) {
       result.sub.clear();
       return fail(std::move(err));

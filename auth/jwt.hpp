@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,6 +33,7 @@ struct jwt_config {
 /// The outcome of a verification: the `sub` claim, or why not.
 struct jwt_result {
   std::string sub;
+  int64_t valid_until = 0; // exp + leeway in unix seconds; 0: no exp
   std::string error; // empty on success
   bool ok() const { return error.empty(); }
 };

@@ -1,5 +1,7 @@
 #include "auth/jwt_claims.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <optional>
 
@@ -62,7 +64,7 @@ std::string check_subject(const nlohmann::json& claims, std::string& sub) {
 } // namespace
 
 std::string claim_rules::check(const nlohmann::json& claims, double now,
-                               std::string& sub) const {
+                               std::string& sub, int64_t& valid_until) const {
   std::optional<double> exp;
   std::optional<double> nbf;
   if (auto err = numeric_claim(claims, "exp", exp); !err.empty())
@@ -73,6 +75,12 @@ std::string claim_rules::check(const nlohmann::json& claims, double now,
     return "exp is missing";
   if (exp && now >= *exp + leeway)
     return "token expired";
+  // Not yet past, but maybe 1e300: clamped to the year 9999 so the
+  // conversion stays defined.
+  constexpr double last_second = 253402300799.0;
+  valid_until = exp ? static_cast<int64_t>(
+                        std::ceil(std::min(*exp + leeway, last_second)))
+                    : 0;
   if (nbf && now + leeway < *nbf)
     return "token not valid yet";
   if (!issuer.empty()) {

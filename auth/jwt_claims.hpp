@@ -4,6 +4,7 @@
 // auth/ (auth/jwt.cpp).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -16,10 +17,11 @@ struct claim_rules {
   int leeway = 30;      // seconds of clock skew allowed for exp and nbf
   bool require_exp = false;
 
-  /// Checks `claims` at `now` (seconds since the epoch): empty and `sub`
-  /// set when they hold, else why not.
+  /// Checks `claims` at `now` (seconds since the epoch): empty, `sub` set
+  /// and `valid_until` (exp + leeway, 0 without exp) when they hold, else
+  /// why not.
   std::string check(const nlohmann::json& claims, double now,
-                    std::string& sub) const;
+                    std::string& sub, int64_t& valid_until) const;
 };
 
 } // namespace sockd::auth

@@ -93,16 +93,18 @@ gateway_actor::behavior_type gateway(gateway_pointer self,
       return rp;
     },
     [=](redeem_atom, const std::string& ticket)
-      -> caf::result<std::string, std::string> {
+      -> caf::result<std::string, std::string, int64_t> {
       auto node = sender_node(self);
-      auto rp = self->make_response_promise<std::string, std::string>();
-      using promise = caf::typed_response_promise<std::string, std::string>;
+      auto rp =
+        self->make_response_promise<std::string, std::string, int64_t>();
+      using promise =
+        caf::typed_response_promise<std::string, std::string, int64_t>;
       for_members(self, node, rp, [=](promise rp) {
         self->request(self->state.tickets, local_timeout, redeem_atom::value,
                       ticket)
           .then(
-            [=](std::string& sub, std::string& cid) mutable {
-              rp.deliver(std::move(sub), std::move(cid));
+            [=](std::string& sub, std::string& cid, int64_t until) mutable {
+              rp.deliver(std::move(sub), std::move(cid), until);
             },
             [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
       });

@@ -5,7 +5,8 @@
 //       -> (name, proof)       forwarded to the membership
 //   lookup(topic) -> actor     the owner topic actor of `topic` on this node
 //                              (spawned on first use, like a local lookup)
-//   redeem(ticket) -> (sub, connectionId)   from this node's own registry
+//   redeem(ticket) -> (sub, connectionId, valid_until)   from this node's own
+//                                                      registry
 //
 // lookup and redeem answer only actors of this node or of a node that
 // completed a hello with it (membership `verified`); anyone else gets
@@ -33,7 +34,8 @@ using gateway_actor = caf::typed_actor<
   caf::replies_to<hello_atom, std::string, std::string, caf::actor,
                   credentials, std::string>::with<std::string, credentials>,
   caf::replies_to<lookup_atom, std::string>::with<caf::actor>,
-  caf::replies_to<redeem_atom, std::string>::with<std::string, std::string>>;
+  caf::replies_to<redeem_atom, std::string>::with<std::string, std::string,
+                                                  int64_t>>;
 
 gateway_actor spawn_gateway(caf::actor_system& sys,
                             membership_actor membership,

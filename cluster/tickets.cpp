@@ -23,7 +23,8 @@ struct router_state {
 
 using router_pointer = ticket_router_actor::stateful_pointer<router_state>;
 
-using ticket_promise = caf::typed_response_promise<std::string, std::string>;
+using ticket_promise =
+  caf::typed_response_promise<std::string, std::string, int64_t>;
 
 // Asks every other live node; the first to know the ticket answers.
 void redeem_remotely(router_pointer self, const std::string& ticket,
@@ -48,11 +49,11 @@ void redeem_remotely(router_pointer self, const std::string& ticket,
   for (auto& peer : peers) {
     self->request(peer, st.peer_timeout, redeem_atom::value, ticket)
       .then(
-        [=](std::string& sub, std::string& cid) mutable {
+        [=](std::string& sub, std::string& cid, int64_t until) mutable {
           --t->waiting;
           if (!t->done) {
             t->done = true;
-            rp.deliver(std::move(sub), std::move(cid));
+            rp.deliver(std::move(sub), std::move(cid), until);
           }
         },
         [=](caf::error&) mutable {
@@ -70,17 +71,19 @@ ticket_router_actor::behavior_type router(router_pointer self,
   self->state.local = std::move(local);
   self->state.peer_timeout = peer_timeout;
   return {
-    [=](issue_atom, const std::string& sub) {
-      return self->delegate(self->state.local, issue_atom::value, sub);
+    [=](issue_atom, const std::string& sub, int64_t valid_until) {
+      return self->delegate(self->state.local, issue_atom::value, sub,
+                            valid_until);
     },
     [=](redeem_atom, const std::string& ticket)
-      -> caf::result<std::string, std::string> {
-      auto rp = self->make_response_promise<std::string, std::string>();
+      -> caf::result<std::string, std::string, int64_t> {
+      auto rp =
+        self->make_response_promise<std::string, std::string, int64_t>();
       self->request(self->state.local, local_timeout, redeem_atom::value,
                     ticket)
         .then(
-          [=](std::string& sub, std::string& cid) mutable {
-            rp.deliver(std::move(sub), std::move(cid));
+          [=](std::string& sub, std::string& cid, int64_t until) mutable {
+            rp.deliver(std::move(sub), std::move(cid), until);
           },
           [=](caf::error& err) mutable {
             // Only a well-formed ticket this node does not know can be

@@ -4,8 +4,8 @@
 // when it does not know the ticket, every other live node's gateway at
 // once; only the node holding the ticket can redeem it, and it does so once.
 //
-//   issue(sub)     -> ticket            the local registry
-//   redeem(ticket) -> (sub, cid) | unauthorized
+//   issue(sub, valid_until) -> ticket   the local registry
+//   redeem(ticket) -> (sub, cid, valid_until) | unauthorized
 //   view(view)                          the live nodes (membership)
 #pragma once
 

@@ -138,6 +138,10 @@ const std::vector<spec>& specs() {
     {"participant_query", "SQL", "(empty)",
      "LOAD_SUBSCRIBERS name and role query ($1 user id)",
      text(&o::participant_query)},
+    {"enforce_token_exp", "BOOL", "false",
+     "close a socket with 4002 when its login token expires (exp + "
+     "jwt_leeway)",
+     boolean(&o::enforce_token_exp), true},
     {"log_format", "FORMAT", "text",
      "log lines as text or json (one object per line)", set_log_format},
     {"log_level", "LEVEL", "info",

@@ -46,6 +46,9 @@ struct options {
   int max_pending_per_address = 64;
   int handshake_timeout = 10;        // seconds from accept to upgrade
   bool jwt_require_exp = false;
+  // Close a socket when the login token behind its ticket expires
+  // (exp + jwt_leeway), with close code 4002; off for Awayto's client.
+  bool enforce_token_exp = false;
   // Mutual TLS between cluster nodes (docs/cluster.md).
   std::string cluster_tls_cert;      // PEM: this node's certificate
   std::string cluster_tls_key;       // PEM: its private key

@@ -17,6 +17,8 @@ using frame_atom = caf::atom_constant<caf::atom("frame")>;
 using alive_atom = caf::atom_constant<caf::atom("alive")>;
 using closed_atom = caf::atom_constant<caf::atom("closed")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+// a connection to itself: the login token behind the socket expired
+using expire_atom = caf::atom_constant<caf::atom("expire")>;
 // keepalive
 using watch_atom = caf::atom_constant<caf::atom("watch")>;
 using unwatch_atom = caf::atom_constant<caf::atom("unwatch")>;

@@ -65,11 +65,11 @@ bool answered_cors_get(const request& req, const reply_info& info,
   return false;
 }
 
-// The user of the request's bearer token, or nullopt after answering 401.
-std::optional<std::string> bearer_user(const server_state& st,
-                                       const request& req,
-                                       const reply_info& info,
-                                       const responder& reply) {
+// The request's bearer token, verified, or nullopt after answering 401.
+std::optional<jwt_result> bearer_user(const server_state& st,
+                                      const request& req,
+                                      const reply_info& info,
+                                      const responder& reply) {
   auto token = bearer_token(req[http::field::authorization]);
   if (token.empty()) {
     reply(error_reply(info, http::status::unauthorized, "unauthorized",
@@ -82,7 +82,7 @@ std::optional<std::string> bearer_user(const server_state& st,
                       verdict.error));
     return std::nullopt;
   }
-  return std::move(verdict.sub);
+  return verdict;
 }
 
 void ticket(const std::shared_ptr<server_state>& st, const request& req,
@@ -90,9 +90,12 @@ void ticket(const std::shared_ptr<server_state>& st, const request& req,
   auto info = reply_info::of(req, st->svc.opts, true);
   if (answered_cors_get(req, info, reply))
     return;
-  auto sub = bearer_user(*st, req, info, reply);
-  if (!sub)
+  auto user = bearer_user(*st, req, info, reply);
+  if (!user)
     return;
+  // With enforce_token_exp the socket closes when the token expires; else
+  // the ticket carries no end (Awayto's client keeps sockets past it).
+  int64_t valid_until = st->svc.opts.enforce_token_exp ? user->valid_until : 0;
   ask(
     st->svc.bridge, st->svc.tickets, caf::infinite,
     [info, reply](const std::string& ticket) {
@@ -108,7 +111,7 @@ void ticket(const std::shared_ptr<server_state>& st, const request& req,
       reply(error_reply(info, http::status::service_unavailable,
                         "unavailable", "ticket registry unavailable"));
     },
-    issue_atom::value, std::move(*sub));
+    issue_atom::value, std::move(user->sub), valid_until);
 }
 
 // TURN credentials (net/turn_route.hpp). Off without turn_secret; the
@@ -122,8 +125,8 @@ void turn(const server_state& st, const request& req,
     reply(turn_disabled_reply(info));
     return;
   }
-  if (auto sub = bearer_user(st, req, info, reply))
-    reply(turn_reply(st.svc.opts, info, *sub, unix_now()));
+  if (auto user = bearer_user(st, req, info, reply))
+    reply(turn_reply(st.svc.opts, info, user->sub, unix_now()));
 }
 
 void readyz(const std::shared_ptr<server_state>& st, const request& req,

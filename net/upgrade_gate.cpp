@@ -56,7 +56,7 @@ void refuse_error(const responder& refuse, const reply_info& info,
 
 void admit(const std::shared_ptr<server_state>& st, reply_info info,
            std::string peer, std::string sub, std::string cid,
-           grant_handler grant, responder refuse) {
+           int64_t valid_until, grant_handler grant, responder refuse) {
   auto admission = st->svc.admission;
   ask(
     st->svc.bridge, admission, caf::infinite,
@@ -67,7 +67,7 @@ void admit(const std::shared_ptr<server_state>& st, reply_info info,
         return;
       }
       auto slot = std::make_shared<admission_slot>(admission, sub);
-      grant(upgrade_grant{sub, cid, std::move(slot)});
+      grant(upgrade_grant{sub, cid, std::move(slot), valid_until});
     },
     [=](const caf::error& err) { refuse_error(refuse, info, peer, err); },
     admit_atom::value, sub);
@@ -96,8 +96,9 @@ void check_upgrade(const std::shared_ptr<server_state>& st,
   }
   ask(
     st->svc.bridge, st->svc.tickets, caf::infinite,
-    [=](const std::string& sub, const std::string& cid) {
-      admit(st, info, peer, sub, cid, grant, refuse);
+    [=](const std::string& sub, const std::string& cid,
+        int64_t valid_until) {
+      admit(st, info, peer, sub, cid, valid_until, grant, refuse);
     },
     [=](const caf::error& err) { refuse_error(refuse, info, peer, err); },
     redeem_atom::value, std::move(*ticket));

@@ -25,6 +25,7 @@ struct upgrade_grant {
   std::string sub;
   std::string cid;
   std::shared_ptr<admission_slot> slot; // released when the socket ends
+  int64_t valid_until = 0; // the login token's (unix seconds); 0: never
 };
 
 using grant_handler = std::function<void(upgrade_grant)>;

@@ -93,6 +93,7 @@ void websocket_session<Stream>::start_connection() {
   connection_config cfg;
   cfg.sub = grant_.sub;
   cfg.cid = grant_.cid;
+  cfg.valid_until = grant_.valid_until;
   cfg.out =
     std::make_shared<socket_outbound<websocket_session>>(weak_from_this());
   cfg.directory = state_->svc.directory;

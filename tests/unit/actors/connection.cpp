@@ -154,6 +154,47 @@ CAF_TEST(keepalive pings every interval and closes a silent socket) {
   CAF_CHECK_EQUAL(out->closes[0].second, "ping timeout");
 }
 
+CAF_TEST(a socket closes with 4002 when its login token expires) {
+  using namespace std::chrono;
+  auto out2 = std::make_shared<recorder>();
+  auto cfg = alice_config("c2", out2);
+  auto now = duration_cast<seconds>(system_clock::now().time_since_epoch());
+  cfg.valid_until = (now + seconds{120}).count();
+  auto conn2 = spawn_connection(sys, cfg);
+  settle();
+  pass(seconds{100}); // well before the end (the wall clock moved < 20 s)
+  CAF_CHECK(out2->closes.empty());
+  pass(seconds{40});
+  CAF_REQUIRE_EQUAL(out2->closes.size(), 1u);
+  CAF_CHECK_EQUAL(out2->closes[0].first, 4002u);
+  CAF_CHECK_EQUAL(out2->closes[0].second, "token expired");
+  self->send(conn2, closed_atom::value);
+  settle();
+}
+
+CAF_TEST(a token that ended before the upgrade closes the socket at once) {
+  auto out2 = std::make_shared<recorder>();
+  auto cfg = alice_config("c2", out2);
+  cfg.valid_until = 1; // 1970
+  auto conn2 = spawn_connection(sys, cfg);
+  settle();
+  pass(std::chrono::seconds{0});
+  CAF_REQUIRE_EQUAL(out2->closes.size(), 1u);
+  CAF_CHECK_EQUAL(out2->closes[0].first, 4002u);
+  self->send(conn2, closed_atom::value);
+  settle();
+}
+
+CAF_TEST(without enforce_token_exp the socket outlives any token) {
+  auto out2 = std::make_shared<recorder>();
+  auto conn2 = spawn_connection(sys, alice_config("c2", out2)); // until 0
+  settle();
+  pass(std::chrono::hours{48});
+  CAF_CHECK(out2->closes.empty());
+  self->send(conn2, closed_atom::value);
+  settle();
+}
+
 CAF_TEST(a closed connection is no longer ticked) {
   auto slices = keepalive_slices(std::chrono::seconds(30));
   auto step = caf::timespan{std::chrono::seconds(30)} / slices;

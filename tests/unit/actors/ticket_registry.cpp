@@ -17,8 +17,9 @@ struct registry_fixture : sockd::test::fixture {
   ticket_registry_actor registry
     = spawn_ticket_registry(sys, std::chrono::seconds(30));
 
-  std::string issue(const std::string& sub) {
-    auto ticket = ask<std::string>(*this, registry, issue_atom::value, sub);
+  std::string issue(const std::string& sub, int64_t valid_until = 0) {
+    auto ticket = ask<std::string>(*this, registry, issue_atom::value, sub,
+                                   valid_until);
     CAF_REQUIRE(ticket);
     return *ticket;
   }
@@ -30,7 +31,11 @@ struct registry_fixture : sockd::test::fixture {
                                 ticket);
     settle();
     handle.receive(
-      [&](std::string& sub, std::string& cid) { result = sub + "|" + cid; },
+      [&](std::string& sub, std::string& cid, int64_t valid_until) {
+        result = sub + "|" + cid;
+        if (valid_until != 0)
+          result += "|" + std::to_string(valid_until);
+      },
       [&](caf::error& err) { result = to_string(to_errc(err)); });
     return result;
   }
@@ -54,6 +59,12 @@ CAF_TEST(a ticket redeems once for its user and connection id) {
   auto cid = ticket.substr(ticket.find(':') + 1);
   CAF_CHECK_EQUAL(redeem(ticket), "alice|" + cid);
   CAF_CHECK_EQUAL(redeem(ticket), "unauthorized");
+}
+
+CAF_TEST(a ticket carries the end of its login token to the socket) {
+  auto ticket = issue("alice", 1893456000);
+  auto cid = ticket.substr(ticket.find(':') + 1);
+  CAF_CHECK_EQUAL(redeem(ticket), "alice|" + cid + "|1893456000");
 }
 
 CAF_TEST(a ticket expires after its time to live) {
@@ -85,7 +96,8 @@ struct capped_registry_fixture : registry_fixture {
 
   // A ticket, or the error code.
   std::string issue_capped(const std::string& sub) {
-    auto ticket = ask<std::string>(*this, capped, issue_atom::value, sub);
+    auto ticket = ask<std::string>(*this, capped, issue_atom::value, sub,
+                                   int64_t{0});
     return ticket ? *ticket : to_string(to_errc(ticket.error()));
   }
 
@@ -95,7 +107,7 @@ struct capped_registry_fixture : registry_fixture {
                                 ticket);
     settle();
     handle.receive(
-      [&](std::string& sub, std::string&) { result = sub; },
+      [&](std::string& sub, std::string&, int64_t) { result = sub; },
       [&](caf::error& err) { result = to_string(to_errc(err)); });
     return result;
   }

@@ -154,3 +154,21 @@ CAF_TEST(exp stays optional by default) {
   auto v = hs_verifier();
   CAF_CHECK_EQUAL(error_of(v, sign_hs256(secret, json{{"sub", "a"}})), "");
 }
+
+CAF_TEST(a valid token tells until when it stays valid) {
+  auto v = hs_verifier(); // leeway 30
+  auto c = claims();
+  c["exp"] = now_s + 100;
+  CAF_CHECK_EQUAL(v->verify(sign_hs256(secret, c), now).valid_until,
+                  static_cast<int64_t>(now_s) + 130);
+  c["exp"] = now_s + 99.5; // fractional: rounded up to the whole second
+  CAF_CHECK_EQUAL(v->verify(sign_hs256(secret, c), now).valid_until,
+                  static_cast<int64_t>(now_s) + 130);
+  c.erase("exp");
+  CAF_CHECK_EQUAL(v->verify(sign_hs256(secret, c), now).valid_until, 0);
+  c["exp"] = 1e300; // far beyond: clamped to the last second of 9999
+  CAF_CHECK_EQUAL(v->verify(sign_hs256(secret, c), now).valid_until,
+                  253402300799);
+  c["exp"] = now_s - 100; // refused: no end to tell
+  CAF_CHECK_EQUAL(v->verify(sign_hs256(secret, c), now).valid_until, 0);
+}

@@ -29,7 +29,7 @@ struct fixture : sockd::test::cluster_fixture {
 
   std::string issue(const std::string& node, const std::string& sub) {
     auto res = ask<std::string>(node, nodes[node].tickets, issue_atom::value,
-                                sub);
+                                sub, int64_t{0});
     CAF_REQUIRE(res);
     return *res;
   }
@@ -45,7 +45,7 @@ struct fixture : sockd::test::cluster_fixture {
                                   ticket);
     settle();
     handle.receive(
-      [&](std::string& sub, std::string& cid) {
+      [&](std::string& sub, std::string& cid, int64_t) {
         result = std::make_pair(std::move(sub), std::move(cid));
       },
       [&](caf::error& err) { result = std::move(err); });

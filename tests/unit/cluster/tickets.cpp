@@ -13,9 +13,13 @@ struct fixture : sockd::test::cluster_fixture {
     start_all();
   }
 
-  std::string issue(const std::string& node, const std::string& sub) {
+  // The end of the login token the last redeem carried back.
+  int64_t last_valid_until = -1;
+
+  std::string issue(const std::string& node, const std::string& sub,
+                    int64_t valid_until = 0) {
     auto res = ask<std::string>(node, nodes[node].tickets, issue_atom::value,
-                                sub);
+                                sub, valid_until);
     CAF_REQUIRE(res);
     return *res;
   }
@@ -29,7 +33,8 @@ struct fixture : sockd::test::cluster_fixture {
                                   redeem_atom::value, ticket);
     settle();
     handle.receive(
-      [&](std::string& sub, std::string& cid) {
+      [&](std::string& sub, std::string& cid, int64_t valid_until) {
+        last_valid_until = valid_until;
         result = std::make_pair(std::move(sub), std::move(cid));
       },
       [&](caf::error& err) { result = std::move(err); });
@@ -50,10 +55,11 @@ CAF_TEST(a ticket is redeemable on the node that issued it) {
 }
 
 CAF_TEST(a ticket from one node is redeemable on another once) {
-  auto ticket = issue("earth", "alice");
+  auto ticket = issue("earth", "alice", 1893456000);
   auto res = redeem("jupiter", ticket);
   CAF_REQUIRE(res);
   CAF_CHECK_EQUAL(res->first, "alice");
+  CAF_CHECK_EQUAL(last_valid_until, 1893456000); // the token's end travels
   for (auto node : {"mars", "earth", "jupiter"}) {
     auto again = redeem(node, ticket);
     CAF_REQUIRE(!again);

@@ -16,32 +16,17 @@ namespace {
 std::atomic<int> lowest_level{static_cast<int>(log_level::info)};
 std::atomic<int> format{static_cast<int>(log_format::text)};
 
+// Indexed by log_level: the text format's name and the option's (and the
+// JSON format's) name.
+constexpr const char* upper_names[] = {"DEBUG", "INFO", "WARN", "ERROR"};
+constexpr const char* lower_names[] = {"debug", "info", "warn", "error"};
+
 const char* upper_name(log_level level) {
-  switch (level) {
-    case log_level::debug:
-      return "DEBUG";
-    case log_level::info:
-      return "INFO";
-    case log_level::warn:
-      return "WARN";
-    case log_level::error:
-      break;
-  }
-  return "ERROR";
+  return upper_names[static_cast<int>(level)];
 }
 
 const char* lower_name(log_level level) {
-  switch (level) {
-    case log_level::debug:
-      return "debug";
-    case log_level::info:
-      return "info";
-    case log_level::warn:
-      return "warn";
-    case log_level::error:
-      break;
-  }
-  return "error";
+  return lower_names[static_cast<int>(level)];
 }
 
 // 2026-12-03T16:13:01.123Z

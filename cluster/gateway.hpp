@@ -6,8 +6,12 @@
 //   lookup(topic) -> actor     the owner topic actor of `topic` on this node
 //                              (spawned on first use, like a local lookup)
 //   redeem(ticket) -> (sub, connectionId)   from this node's own registry
+//   disconnect(user, reason), census, presence(topic)
+//                  backend API requests of another node's cluster admin
+//                  (cluster/admin.hpp), answered by this node's own
+//                  (actors/admin.hpp)
 //
-// lookup and redeem answer only actors of this node or of a node that
+// lookup, redeem and the API requests answer only actors of this node or of a node that
 // completed a hello with it (membership `verified`); anyone else gets
 // `forbidden`.
 //
@@ -24,6 +28,7 @@
 #include "actors/ticket_registry.hpp"
 #include "actors/topic_directory.hpp"
 #include "cluster/membership.hpp"
+#include "interfaces/admin.hpp"
 #include "interfaces/atoms.hpp"
 
 namespace sockd::cluster {
@@ -33,11 +38,15 @@ using gateway_actor = caf::typed_actor<
   caf::replies_to<hello_atom, std::string, std::string, caf::actor,
                   credentials, std::string>::with<std::string, credentials>,
   caf::replies_to<lookup_atom, std::string>::with<caf::actor>,
-  caf::replies_to<redeem_atom, std::string>::with<std::string, std::string>>;
+  caf::replies_to<redeem_atom, std::string>::with<std::string, std::string>,
+  caf::replies_to<disconnect_atom, std::string, std::string>::with<uint64_t>,
+  caf::replies_to<census_atom>::with<node_census_list>,
+  caf::replies_to<presence_atom, std::string>::with<remote_member_list>>;
 
 gateway_actor spawn_gateway(caf::actor_system& sys,
                             membership_actor membership,
                             topic_directory_actor owners,
-                            ticket_registry_actor tickets);
+                            ticket_registry_actor tickets,
+                            node_admin_actor admin = {});
 
 } // namespace sockd::cluster

@@ -18,6 +18,7 @@
 #include "actors/topic_directory.hpp"
 #include "auth/jwt.hpp"
 #include "config/options.hpp"
+#include "interfaces/admin.hpp"
 #include "interfaces/database.hpp"
 
 namespace sockd {
@@ -34,6 +35,9 @@ struct server_services {
   database_actor db;
   keepalive_actor keepalive; // ticks every connection (actors/keepalive.hpp)
   caf::actor bridge; // requests from the I/O threads (actors/bridge.hpp)
+  // The backend API's disconnect, census and presence: the cluster's
+  // (cluster/admin.hpp) or this node's alone (actors/admin.hpp).
+  node_admin_actor admin;
 };
 
 namespace net {

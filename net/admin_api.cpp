@@ -182,7 +182,8 @@ void api_disconnect(const std::shared_ptr<server_state>& st,
   if (!body)
     return;
   auto user = body->find("user");
-  if (user == body->end() || !user->is_string() || user->empty()
+  if (user == body->end() || !user->is_string()
+      || user->get_ref<const std::string&>().empty()
       || user->get_ref<const std::string&>().size() > max_user_bytes) {
     reply(bad_request(info, "bad_request",
                       "user must be a non-empty string"));

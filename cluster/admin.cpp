@@ -47,8 +47,12 @@ void ask_all(admin_pointer self,
     auto& peer = st.current.nodes[i];
     auto ok = [=](T& x) { settle(i, std::move(x)); };
     auto fail = [=](caf::error& err) { settle(i, std::move(err)); };
-    if (peer.name == st.node || !peer.gateway)
-      self->request(st.local, node_timeout, xs...).then(ok, fail);
+    if (peer.name == st.node || !peer.gateway) {
+      if (st.local)
+        self->request(st.local, node_timeout, xs...).then(ok, fail);
+      else
+        settle(i, make_error(errc::unavailable, "no backend API here"));
+    }
     else
       self->request(peer.gateway, node_timeout, xs...).then(ok, fail);
   }
@@ -107,8 +111,11 @@ cluster_admin_actor::behavior_type admin(admin_pointer self,
       auto& st = self->state;
       auto owner = owner_of(topic, st.current.names());
       auto peer = st.current.find(owner);
-      if (owner == st.node || peer == nullptr || !peer->gateway)
+      if (owner == st.node || peer == nullptr || !peer->gateway) {
+        if (!st.local)
+          return make_error(errc::unavailable, "no backend API here");
         return self->delegate(st.local, presence_atom::value, topic);
+      }
       auto rp = self->make_response_promise<remote_member_list>();
       self->request(peer->gateway, node_timeout, presence_atom::value, topic)
         .then(

@@ -70,6 +70,13 @@ CAF_TEST(presence from any node lists the members of every node) {
     CAF_CHECK_EQUAL(node_of["m1"], "mars");
     CAF_CHECK_EQUAL(node_of["j1"], "jupiter");
   }
+  // A relay asks its owner.
+  auto relay = lookup("earth", topic);
+  CAF_REQUIRE(relay);
+  auto via_relay = ask<remote_member_list>("earth", *relay,
+                                           presence_atom::value);
+  CAF_REQUIRE(via_relay);
+  CAF_CHECK_EQUAL(via_relay->size(), 3u);
   auto none = ask<remote_member_list>("earth", nodes["earth"].admin,
                                       presence_atom::value,
                                       topic_owned_by("jupiter", all_nodes));

@@ -20,6 +20,7 @@
 #include "interfaces/errors.hpp"
 #include "net/query_string.hpp"
 #include "net/server_state.hpp"
+#include "support/log.hpp"
 
 #ifndef SOCKD_VERSION
 #define SOCKD_VERSION "unknown"
@@ -202,7 +203,10 @@ void api_disconnect(const std::shared_ptr<server_state>& st,
   }
   ask(
     st->svc.bridge, st->svc.admin, caf::duration{api_timeout},
-    [=](uint64_t closed) {
+    [=, sub = user->get<std::string>()](uint64_t closed) {
+      // Who was cut off, for the operator; the reason may be private.
+      log_info("api: disconnect " + sub + ": " + std::to_string(closed)
+               + " socket(s) closed");
       reply(json_reply(info, http::status::ok,
                        {{"closed", closed}, {"code", disconnect_close_code}}));
     },

@@ -128,7 +128,8 @@ gateway_actor::behavior_type gateway(gateway_pointer self,
       -> caf::result<uint64_t> {
       auto node = sender_node(self);
       auto rp = self->make_response_promise<uint64_t>();
-      for_members(self, node, rp, [=](caf::typed_response_promise<uint64_t> rp) {
+      using promise = caf::typed_response_promise<uint64_t>;
+      for_members(self, node, rp, [=](promise rp) {
         ask_admin(self, rp, disconnect_atom::value, sub, reason);
       });
       return rp;

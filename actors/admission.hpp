@@ -1,9 +1,16 @@
 // Admission: the node's connection caps (max_connections and
 // max_connections_per_user). net/ asks before completing an upgrade and
-// releases the slot when the socket closes.
+// releases the slot when the socket closes. It is also the node's registry
+// of open sockets by user, for the backend API: net/ enrolls each
+// connection once it runs (one message per connection, none per frame);
+// the entry goes when the connection actor stops (monitored).
 //
 //   admit(sub)   -> true | errc::server_full | errc::too_many_connections
 //   release(sub)
+//   enroll(member)                      a connection of `member.sub` runs
+//   disconnect(sub, code, reason) -> n  closes every enrolled socket of
+//                                       `sub`; n: how many
+//   census       -> open sockets (admitted slots)
 #pragma once
 
 #include <cstdint>
@@ -12,12 +19,17 @@
 #include <caf/typed_actor.hpp>
 
 #include "interfaces/atoms.hpp"
+#include "interfaces/messages.hpp"
 
 namespace sockd {
 
 using admission_actor = caf::typed_actor<
   caf::replies_to<admit_atom, std::string>::with<bool>,
-  caf::reacts_to<release_atom, std::string>>;
+  caf::reacts_to<release_atom, std::string>,
+  caf::reacts_to<enroll_atom, member>,
+  caf::replies_to<disconnect_atom, std::string, uint16_t,
+                  std::string>::with<uint64_t>,
+  caf::replies_to<census_atom>::with<int64_t>>;
 
 admission_actor spawn_admission(caf::actor_system& sys,
                                 int64_t max_connections,

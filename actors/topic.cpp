@@ -310,6 +310,14 @@ caf::result<bool> publish(topic_pointer self, publication& msg) {
   return rp;
 }
 
+// Every member, in join order; a member of this node has no node name.
+remote_member_list presence(topic_pointer self) {
+  remote_member_list result;
+  for (auto m : self->state.membership.sorted())
+    result.push_back(remote_member{m->info.cid, m->info.sub, m->node});
+  return result;
+}
+
 // -- behaviour ----------------------------------------------------------------
 
 base_topic_actor::behavior_type topic_behavior(topic_pointer self,
@@ -339,6 +347,7 @@ base_topic_actor::behavior_type topic_behavior(topic_pointer self,
       return request_list(self, requester);
     },
     [=](members_atom) { list_timer(self); },
+    [=](presence_atom) { return presence(self); },
   };
 }
 

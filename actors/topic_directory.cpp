@@ -44,6 +44,15 @@ topic_directory(directory_pointer self,
     st.topic_by_addr.erase(i);
   });
   return {
+    [=](find_atom, const std::string& topic) -> caf::result<topic_actor> {
+      auto& st = self->state;
+      if (auto i = st.topics.find(topic); i != st.topics.end())
+        return i->second;
+      return make_error(errc::not_found, "no live topic " + topic);
+    },
+    [=](census_atom) {
+      return static_cast<int64_t>(self->state.topics.size());
+    },
     [=](lookup_atom, const std::string& topic) -> caf::result<topic_actor> {
       auto& st = self->state;
       if (auto i = st.topics.find(topic); i != st.topics.end())

@@ -2,6 +2,8 @@
 // first use with its type's behaviour, and forgets it when it stops.
 //
 //   lookup(topic) -> topic_actor | bad_frame (malformed) | forbidden (no type)
+//   find(topic)   -> topic_actor | not_found (not live): never spawns
+//   census        -> the number of live topics
 #pragma once
 
 #include <memory>
@@ -17,7 +19,9 @@
 namespace sockd {
 
 using topic_directory_actor = caf::typed_actor<
-  caf::replies_to<lookup_atom, std::string>::with<topic_actor>>;
+  caf::replies_to<lookup_atom, std::string>::with<topic_actor>,
+  caf::replies_to<find_atom, std::string>::with<topic_actor>,
+  caf::replies_to<census_atom>::with<int64_t>>;
 
 class topic_types;
 

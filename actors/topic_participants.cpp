@@ -36,6 +36,10 @@ std::string participants_payload(const topic_state& st,
       e["cids"].push_back(cid);
   };
   for (auto& w : writers) {
+    // The backend API's stored publications (sender "server", no user)
+    // are nobody's participation.
+    if (w.sub.empty())
+      continue;
     auto& e = entry(w.sub);
     e["name"] = w.name;
     e["role"] = w.role;

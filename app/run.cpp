@@ -19,6 +19,7 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
+#include "actors/admin.hpp"
 #include "actors/admission.hpp"
 #include "actors/bridge.hpp"
 #include "actors/keepalive.hpp"
@@ -196,6 +197,8 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
       spawn_ticket_registry(sys, std::chrono::seconds(opts.ticket_ttl),
                             static_cast<size_t>(opts.max_tickets_per_user));
     svc.directory = spawn_topic_directory(sys, types, svc.db);
+    svc.admin = spawn_local_admin(sys, svc.admission, svc.directory,
+                                  opts.node_name);
   } else {
     cluster::node_config ncfg;
     ncfg.name = opts.node_name;
@@ -206,7 +209,9 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
     ncfg.max_tickets_per_user = static_cast<size_t>(opts.max_tickets_per_user);
     ncfg.identity = identity;
     ncfg.tls = identity != nullptr;
+    ncfg.admission = svc.admission;
     node = cluster::spawn_node(sys, std::move(ncfg));
+    svc.admin = node->admin;
     svc.tickets = node->tickets;
     svc.directory = node->directory;
   }
@@ -218,6 +223,8 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
     caf::anon_send_exit(svc.tickets, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(svc.admission, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(svc.directory, caf::exit_reason::user_shutdown);
+    if (!node)
+      caf::anon_send_exit(svc.admin, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(svc.db, caf::exit_reason::user_shutdown);
   };
   std::string error;

@@ -55,6 +55,16 @@ directory(directory_pointer self, std::shared_ptr<const topic_types> types,
     self->quit(msg.reason);
   });
   return {
+    // The relays of this node; the owners are the gateway's business.
+    [=](find_atom, const std::string& topic) -> caf::result<topic_actor> {
+      auto& st = self->state;
+      if (auto i = st.relays.find(topic); i != st.relays.end())
+        return topic_actor{i->second.relay};
+      return make_error(errc::not_found, "no relay of " + topic);
+    },
+    [=](census_atom) {
+      return static_cast<int64_t>(self->state.relays.size());
+    },
     [=](lookup_atom, const std::string& topic) -> caf::result<topic_actor> {
       auto& st = self->state;
       if (auto i = st.relays.find(topic); i != st.relays.end())

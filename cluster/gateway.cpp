@@ -18,6 +18,7 @@ struct gateway_state {
   membership_actor membership;
   topic_directory_actor owners;
   ticket_registry_actor tickets;
+  node_admin_actor admin; // this node's answers to the backend API
   // Owner topics handed out, weakly: stopped with the gateway.
   std::unordered_set<caf::actor_addr> topics;
 
@@ -50,10 +51,25 @@ void for_members(gateway_pointer self, const caf::node_id& node, Promise rp,
       [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
 }
 
+// Hands a backend API request to this node's admin.
+template <class T, class... Ts>
+void ask_admin(gateway_pointer self, caf::typed_response_promise<T> rp,
+               Ts... xs) {
+  if (!self->state.admin) {
+    rp.deliver(make_error(errc::unavailable, "no backend API on this node"));
+    return;
+  }
+  self->request(self->state.admin, local_timeout, std::move(xs)...)
+    .then([=](T& x) mutable { rp.deliver(std::move(x)); },
+          [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+}
+
 gateway_actor::behavior_type gateway(gateway_pointer self,
                                      membership_actor membership,
                                      topic_directory_actor owners,
-                                     ticket_registry_actor tickets) {
+                                     ticket_registry_actor tickets,
+                                     node_admin_actor admin) {
+  self->state.admin = std::move(admin);
   self->state.membership = std::move(membership);
   self->state.owners = std::move(owners);
   self->state.tickets = std::move(tickets);
@@ -110,6 +126,34 @@ gateway_actor::behavior_type gateway(gateway_pointer self,
       });
       return rp;
     },
+    [=](disconnect_atom, const std::string& sub, const std::string& reason)
+      -> caf::result<uint64_t> {
+      auto node = sender_node(self);
+      auto rp = self->make_response_promise<uint64_t>();
+      using promise = caf::typed_response_promise<uint64_t>;
+      for_members(self, node, rp, [=](promise rp) {
+        ask_admin(self, rp, disconnect_atom::value, sub, reason);
+      });
+      return rp;
+    },
+    [=](census_atom) -> caf::result<node_census_list> {
+      auto node = sender_node(self);
+      auto rp = self->make_response_promise<node_census_list>();
+      using promise = caf::typed_response_promise<node_census_list>;
+      for_members(self, node, rp,
+                  [=](promise rp) { ask_admin(self, rp, census_atom::value); });
+      return rp;
+    },
+    [=](presence_atom, const std::string& topic)
+      -> caf::result<remote_member_list> {
+      auto node = sender_node(self);
+      auto rp = self->make_response_promise<remote_member_list>();
+      using promise = caf::typed_response_promise<remote_member_list>;
+      for_members(self, node, rp, [=](promise rp) {
+        ask_admin(self, rp, presence_atom::value, topic);
+      });
+      return rp;
+    },
   };
 }
 
@@ -118,9 +162,10 @@ gateway_actor::behavior_type gateway(gateway_pointer self,
 gateway_actor spawn_gateway(caf::actor_system& sys,
                             membership_actor membership,
                             topic_directory_actor owners,
-                            ticket_registry_actor tickets) {
+                            ticket_registry_actor tickets,
+                            node_admin_actor admin) {
   return sys.spawn(gateway, std::move(membership), std::move(owners),
-                   std::move(tickets));
+                   std::move(tickets), std::move(admin));
 }
 
 } // namespace sockd::cluster

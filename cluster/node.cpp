@@ -6,6 +6,7 @@
 #include <caf/openssl/publish.hpp>
 #include <caf/send.hpp>
 
+#include "actors/admin.hpp"
 #include "cluster/fanout_log.hpp"
 
 namespace sockd::cluster {
@@ -22,6 +23,8 @@ void node::stop() const {
   bye(tickets);
   bye(local_tickets);
   bye(owners);
+  bye(admin);
+  bye(local_admin);
   bye(membership);
 }
 
@@ -32,17 +35,21 @@ node spawn_node(caf::actor_system& sys, node_config cfg) {
                                           cfg.max_tickets_per_user);
   n.directory = spawn_directory(sys, cfg.types, cfg.name);
   n.tickets = spawn_ticket_router(sys, n.local_tickets);
+  if (cfg.admission)
+    n.local_admin = spawn_local_admin(sys, cfg.admission, n.owners, cfg.name);
+  n.admin = spawn_cluster_admin(sys, n.local_admin, cfg.name);
   membership_config mcfg;
   mcfg.name = cfg.name;
   mcfg.seeds = cfg.seeds;
-  mcfg.listeners = {n.directory, n.tickets};
+  mcfg.listeners = {n.directory, n.tickets, n.admin};
   mcfg.tick = cfg.tick;
   mcfg.identity = cfg.identity;
   if (cfg.tls && openssl_error_queue_fix())
     mcfg.connector = sys.openssl_manager().actor_handle();
   n.tls = cfg.tls;
   n.membership = spawn_membership(sys, std::move(mcfg));
-  n.gateway = spawn_gateway(sys, n.membership, n.owners, n.local_tickets);
+  n.gateway = spawn_gateway(sys, n.membership, n.owners, n.local_tickets,
+                            n.local_admin);
   return n;
 }
 

@@ -29,8 +29,10 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 
+#include "actors/admission.hpp"
 #include "actors/ticket_registry.hpp"
 #include "actors/topic_type.hpp"
+#include "cluster/admin.hpp"
 #include "cluster/directory.hpp"
 #include "cluster/gateway.hpp"
 #include "cluster/membership.hpp"
@@ -53,6 +55,8 @@ struct node_config {
   tls_identity_ptr identity;
   // Connect and publish through caf::openssl (mutual TLS).
   bool tls = false;
+  // The node's socket registry, for the backend API; null: no API answers.
+  admission_actor admission;
 };
 
 struct node {
@@ -62,6 +66,8 @@ struct node {
   membership_actor membership;
   topic_directory_actor owners;  // the owner topics on this node
   ticket_registry_actor local_tickets;
+  node_admin_actor local_admin;  // this node's answers to the backend API
+  cluster_admin_actor admin;     // the whole cluster's (net/admin_api.cpp)
   caf::actor heartbeat;          // db/nodes, after start_node
   caf::actor fanout_log;         // after start_node
   bool tls = false;              // publish through caf::openssl

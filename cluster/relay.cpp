@@ -148,6 +148,15 @@ relay_actor::behavior_type relay_behavior(relay_pointer self,
       to_owner(self, pass_on(rp), members_atom::value, requester);
       return rp;
     },
+    [=](presence_atom) -> caf::result<remote_member_list> {
+      // The owner knows every node's members; a relay between owners has
+      // no one to ask.
+      auto& st = self->state;
+      if (!st.attached)
+        return make_error(errc::unavailable,
+                          "the topic's owner is unreachable right now");
+      return self->delegate(st.owner, presence_atom::value);
+    },
     [=](deliver_atom, std::string& frame) {
       self->state.send_to_members(make_frame(std::move(frame)));
     },

@@ -12,6 +12,10 @@ using redeem_atom = caf::atom_constant<caf::atom("redeem")>;
 // admission (per-node connection caps)
 using admit_atom = caf::atom_constant<caf::atom("admit")>;
 using release_atom = caf::atom_constant<caf::atom("release")>;
+// admission as the node's socket registry (backend API, interfaces/admin.hpp)
+using enroll_atom = caf::atom_constant<caf::atom("enroll")>;
+using disconnect_atom = caf::atom_constant<caf::atom("disconnect")>;
+using census_atom = caf::atom_constant<caf::atom("census")>;
 // connection
 using frame_atom = caf::atom_constant<caf::atom("frame")>;
 using alive_atom = caf::atom_constant<caf::atom("alive")>;
@@ -30,6 +34,10 @@ using post_atom = caf::atom_constant<caf::atom("post")>;
 using members_atom = caf::atom_constant<caf::atom("members")>;
 using history_atom = caf::atom_constant<caf::atom("history")>;
 using lookup_atom = caf::atom_constant<caf::atom("lookup")>;
+// the directory: a live topic, never spawned (backend API)
+using find_atom = caf::atom_constant<caf::atom("find")>;
+// a topic: its members on every node (backend API)
+using presence_atom = caf::atom_constant<caf::atom("presence")>;
 // a topic to itself: start the socket writes its broadcasts queued
 using flush_sockets_atom = caf::atom_constant<caf::atom("flushsock")>;
 // a relay's owner topic (interfaces/topic.hpp)

@@ -12,6 +12,9 @@ void register_message_types(caf::actor_system_config& cfg) {
   // Cross nodes between a topic's owner and its relays.
   cfg.add_message_type<remote_member>("sockd.remote_member");
   cfg.add_message_type<remote_member_list>("sockd.remote_member_list");
+  // Backend API answers, from every node.
+  cfg.add_message_type<node_census>("sockd.node_census");
+  cfg.add_message_type<node_census_list>("sockd.node_census_list");
   cfg.add_error_category(errc_category, [](uint8_t code, caf::atom_value,
                                            const caf::message& context) {
     auto result = std::string{"sockd."} + to_string(static_cast<errc>(code));

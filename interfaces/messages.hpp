@@ -43,6 +43,11 @@ typename Inspector::result_type inspect(Inspector& f, publication& x) {
            x.store, x.sender, x.sub, x.id);
 }
 
+/// The `sender` of a publication made through the backend API
+/// (POST /api/publish): never a connection id (those are UUIDs), so a
+/// topic knows it needs no membership.
+inline constexpr const char* server_sender = "server";
+
 /// A message to keep in topic_messages.
 struct stored_message {
   std::string topic;
@@ -94,6 +99,22 @@ typename Inspector::result_type inspect(Inspector& f, remote_member& x) {
 }
 
 using remote_member_list = std::vector<remote_member>;
+
+/// One node as GET /api/info shows it.
+struct node_census {
+  std::string name;
+  bool live = false;        // false: it did not answer in time
+  int64_t connections = 0;  // open sockets
+  int64_t topics = 0;       // live topics owned by the node
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, node_census& x) {
+  return f(caf::meta::type_name("sockd.node_census"), x.name, x.live,
+           x.connections, x.topics);
+}
+
+using node_census_list = std::vector<node_census>;
 using frame_list = std::vector<std::string>;
 using string_list = std::vector<std::string>;
 

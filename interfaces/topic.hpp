@@ -19,6 +19,12 @@
 //   members(requester)    -> true   LOAD_SUBSCRIBERS: the participant list
 //                          | not_subscribed | unavailable
 //
+// backend API -> topic (a publication with sender "server" needs no
+// membership: see server_sender in interfaces/messages.hpp)
+//   presence              -> remote_member_list   every member, every
+//                                   node; `node` is empty for members of
+//                                   the topic's own node
+//
 // relay -> owner (leave, publish and members work as for local members; the
 // sender of a member's requests is its relay)
 //   join(remote_member)       -> true   like join(member): allowance, the
@@ -59,7 +65,8 @@ using topic_actor = caf::typed_actor<
   caf::replies_to<leave_atom, std::string>::with<bool>,
   caf::replies_to<publish_atom, publication>::with<bool>,
   caf::reacts_to<post_atom, publication>,
-  caf::replies_to<members_atom, std::string>::with<bool>>;
+  caf::replies_to<members_atom, std::string>::with<bool>,
+  caf::replies_to<presence_atom>::with<remote_member_list>>;
 
 using owner_topic_actor = topic_actor::extend<
   caf::replies_to<join_atom, remote_member>::with<bool>,

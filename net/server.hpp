@@ -18,6 +18,7 @@
 #include "actors/topic_directory.hpp"
 #include "auth/jwt.hpp"
 #include "config/options.hpp"
+#include "interfaces/admin.hpp"
 #include "interfaces/database.hpp"
 
 namespace sockd {
@@ -34,11 +35,15 @@ struct server_services {
   database_actor db;
   keepalive_actor keepalive; // ticks every connection (actors/keepalive.hpp)
   caf::actor bridge; // requests from the I/O threads (actors/bridge.hpp)
+  // The backend API's disconnect, census and presence: the cluster's
+  // (cluster/admin.hpp) or this node's alone (actors/admin.hpp).
+  node_admin_actor admin;
 };
 
 namespace net {
 struct server_state;
 class listener;
+class admin_listener;
 } // namespace net
 
 class server {
@@ -51,7 +56,9 @@ public:
 
   /// Loads the TLS files (when set), binds `opts.listen`, starts the I/O
   /// threads and logs `sockd listening on HOST:PORT` (with `(https/wss)`
-  /// under TLS). On failure returns false and sets `error`.
+  /// under TLS). With admin_listen set, binds it too and logs
+  /// `sockd admin listening on HOST:PORT`. On failure returns false and
+  /// sets `error` (naming admin_listen for the admin address).
   bool start(std::string& error);
 
   /// With tls_cert and tls_key: loads both files again and uses them for
@@ -67,16 +74,24 @@ public:
   /// The port actually bound (useful with port 0).
   uint16_t port() const;
 
+  /// The admin address's bound port; 0 when admin_listen is empty.
+  uint16_t admin_port() const;
+
   /// Stops accepting, closes every WebSocket with 1001 "going away" (each
   /// connection actor gets `closed`) and joins the I/O threads. Sessions get
   /// about two seconds to finish closing before their sockets are cut.
   void stop();
 
 private:
+  // Binds admin_listen when set (start() runs it with the listener).
+  bool open_admin(std::string& error);
+
   std::shared_ptr<net::server_state> state_;
   std::shared_ptr<net::listener> listener_;
+  std::shared_ptr<net::admin_listener> admin_;
   std::vector<std::thread> threads_;
   uint16_t port_ = 0;
+  uint16_t admin_port_ = 0;
   bool running_ = false;
 };
 

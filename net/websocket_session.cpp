@@ -105,7 +105,11 @@ void websocket_session<Stream>::start_connection() {
   cfg.limits.max_topic_bytes = static_cast<size_t>(opts.max_topic_bytes);
   cfg.keepalive = state_->svc.keepalive;
   cfg.ping_timeout = std::chrono::seconds(opts.ping_timeout);
+  // The node's registry of sockets by user (POST /api/disconnect).
+  member who{cfg.cid, cfg.sub, caf::actor_addr{}, cfg.out};
   conn_ = spawn_connection(*state_->svc.sys, std::move(cfg));
+  who.conn = conn_.address();
+  caf::anon_send(state_->svc.admission, enroll_atom::value, std::move(who));
 }
 
 // -- closing ------------------------------------------------------------------

@@ -7,6 +7,10 @@
 
 namespace sockd::protocol::close_code {
 
+/// POST /api/disconnect of the backend API (docs/api.md): the app's backend
+/// closed the user's sockets; do not reconnect at once as the same user.
+constexpr uint16_t disconnected = 4001;
+
 /// The login token behind the socket's ticket expired (enforce_token_exp):
 /// fetch a fresh token and ticket, then reconnect.
 constexpr uint16_t token_expired = 4002;

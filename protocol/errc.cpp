@@ -18,6 +18,7 @@ const char* to_string(errc code) {
     case errc::too_many_connections: return "too_many_connections";
     case errc::limit_exceeded: return "limit_exceeded";
     case errc::too_many_tickets: return "too_many_tickets";
+    case errc::not_found: return "not_found";
   }
   return "internal";
 }

@@ -21,6 +21,7 @@ enum class errc : uint8_t {
   too_many_connections, // max_connections_per_user reached on this node
   limit_exceeded,       // a per-connection cap (memberships, docs/security.md)
   too_many_tickets,     // max_tickets_per_user outstanding tickets
+  not_found,            // no live topic of that name (backend API)
 };
 
 /// The wire name of a code (`"forbidden"`, ...).

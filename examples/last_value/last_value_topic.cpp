@@ -276,6 +276,12 @@ last_value_actor::behavior_type last_value(pointer self, topic_context ctx) {
       deliver(self->state, msg);
       return true;
     },
+    [=](presence_atom) {
+      remote_member_list result;
+      for (auto& m : self->state.members)
+        result.push_back(remote_member{m.info.cid, m.info.sub, m.node});
+      return result;
+    },
     [=](post_atom, const publication& msg) {
       auto& st = self->state;
       if (auto err = check(st, msg)) {

@@ -107,6 +107,7 @@ test('log_level warn drops info and debug lines', T, async () => {
   const child = spawn(process.env.SOCKD_BIN, [
     `--listen=127.0.0.1:${port}`, `--database_url=${pg.url}`,
     `--jwt_secret=${h.SECRET}`, `--schema=${h.SCHEMA}`, '--log_level=warn',
+    '--admin_listen=', // off: the default port may be taken
     // dev mode warns loudly at start: lines this level keeps
     '--dev=true',
   ], { stdio: ['ignore', 'ignore', 'pipe'] });

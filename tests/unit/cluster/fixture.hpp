@@ -52,6 +52,7 @@ struct cluster_fixture : test_network_fixture_base<planet> {
 
   std::map<std::string, planet*> planets;
   std::map<std::string, cluster::node> nodes;
+  std::map<std::string, admission_actor> admissions;
   std::set<std::string> dead;
   // The connection handle each side of a pair uses, by (side, other side).
   std::map<std::pair<std::string, std::string>, caf::io::connection_handle>
@@ -95,6 +96,8 @@ struct cluster_fixture : test_network_fixture_base<planet> {
     // nothing left to send.
     for (auto& kvp : nodes)
       kvp.second.stop();
+    for (auto& kvp : admissions)
+      caf::anon_send_exit(kvp.second, caf::exit_reason::user_shutdown);
     for (auto& kvp : clients)
       caf::anon_send_exit(kvp.second.peer, caf::exit_reason::user_shutdown);
     dead.clear();
@@ -156,6 +159,9 @@ struct cluster_fixture : test_network_fixture_base<planet> {
       cfg.seeds.push_back(s + ":" + std::to_string(cluster_port));
     cfg.types = types;
     cfg.db = spawn_database_double(p.sys, script);
+    // The socket registry the backend API's disconnect and census use.
+    admissions[name] = spawn_admission(p.sys, 1000, 100);
+    cfg.admission = admissions[name];
     auto n = cluster::spawn_node(p.sys, std::move(cfg));
     // publish() blocks on the middleman actor, run inline: nothing else
     // may be queued for it.

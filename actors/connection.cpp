@@ -154,8 +154,12 @@ void subscribe(connection_pointer self, protocol::inbound in, int attempt) {
         self->request(topic, caf::infinite, join_atom::value, std::move(who))
           .then(
             [=](bool) {
-              self->state.topics[in.topic] = topic;
-              self->state.ack(in);
+              auto& st = self->state;
+              st.topics[in.topic] = topic;
+              if (st.cfg.access)
+                self->send(st.cfg.access, enlist_atom::value, in.topic,
+                           st.cfg.cid, st.cfg.sub);
+              st.ack(in);
               join_answered(self, in.topic);
             },
             [=](caf::error& err) {
@@ -178,6 +182,8 @@ void unsubscribe(connection_pointer self, const protocol::inbound& in,
                  topic_actor topic) {
   auto& st = self->state;
   st.topics.erase(in.topic);
+  if (st.cfg.access)
+    self->send(st.cfg.access, delist_atom::value, in.topic, st.cfg.cid);
   auto done = [=] {
     self->state.send(
       protocol::encode_control(protocol::action::unsubscribe, in.topic));
@@ -185,6 +191,30 @@ void unsubscribe(connection_pointer self, const protocol::inbound& in,
   };
   // A topic that is gone has no member left to tell; the leave stands.
   self->request(topic, caf::infinite, leave_atom::value, st.cfg.cid)
+    .then([=](bool) { done(); }, [=](caf::error&) { done(); });
+}
+
+// The access actor took the membership away (it forgot it already). The
+// frame goes out once the topic answered the leave: every relay the topic
+// sent before that is queued on the socket ahead of it, none after.
+void revoke(connection_pointer self, const std::string& topic,
+            bool forbidden) {
+  auto& st = self->state;
+  auto joined = st.topics.find(topic);
+  if (joined == nullptr)
+    return;
+  auto handle = *joined;
+  st.topics.erase(topic);
+  auto done = [=] {
+    if (forbidden)
+      self->state.send(protocol::encode_error(protocol::refusal{
+        errc::forbidden, "access to " + topic + " was revoked",
+        std::string{"8"}, topic, std::nullopt}));
+    else
+      self->state.send(
+        protocol::encode_control(protocol::action::unsubscribe, topic));
+  };
+  self->request(handle, caf::infinite, leave_atom::value, st.cfg.cid)
     .then([=](bool) { done(); }, [=](caf::error&) { done(); });
 }
 
@@ -351,6 +381,9 @@ connection_actor::behavior_type connection(connection_pointer self,
       st.send(protocol::encode_keepalive(protocol::keepalive::ping));
     },
     [=](closed_atom) { self->quit(); },
+    [=](revoke_atom, const std::string& topic, bool forbidden) {
+      revoke(self, topic, forbidden);
+    },
   };
 }
 

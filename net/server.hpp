@@ -18,6 +18,7 @@
 #include "actors/topic_directory.hpp"
 #include "auth/jwt.hpp"
 #include "config/options.hpp"
+#include "interfaces/access.hpp"
 #include "interfaces/database.hpp"
 
 namespace sockd {
@@ -34,6 +35,9 @@ struct server_services {
   database_actor db;
   keepalive_actor keepalive; // ticks every connection (actors/keepalive.hpp)
   caf::actor bridge; // requests from the I/O threads (actors/bridge.hpp)
+  access_actor access; // live memberships, re-checked (actors/access.hpp)
+  // NOTIFY to every node's access actor (db/access_listener.hpp)
+  access_notifier_actor access_notifier;
 };
 
 namespace net {

@@ -103,6 +103,7 @@ void websocket_session<Stream>::start_connection() {
   cfg.limits.max_json_depth = opts.max_json_depth;
   cfg.limits.max_topic_bytes = static_cast<size_t>(opts.max_topic_bytes);
   cfg.keepalive = state_->svc.keepalive;
+  cfg.access = state_->svc.access;
   cfg.ping_timeout = std::chrono::seconds(opts.ping_timeout);
   conn_ = spawn_connection(*state_->svc.sys, std::move(cfg));
 }

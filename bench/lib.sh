@@ -189,8 +189,11 @@ start_server() {
         binary=${SOCKD_ALT:-$SOCKD}
         extra=${SOCKD_ALT_ARGS:-$extra}
       fi
+      # The admin address on a free port: the default 127.0.0.1:8081 may be
+      # taken on a shared machine (an older sockd-alt ignores the variable).
       # shellcheck disable=SC2086
-      ${SERVER_WRAPPER:-} "$binary" --listen="127.0.0.1:$PORT" \
+      SOCKD_ADMIN_LISTEN=${SOCKD_ADMIN_LISTEN:-127.0.0.1:0} \
+        ${SERVER_WRAPPER:-} "$binary" --listen="127.0.0.1:$PORT" \
         --jwt_secret="$SECRET" \
         --database_url="$PG_URL" --schema="$SCHEMA" \
         --messages_per_second=1e6 --messages_burst=100000 \

@@ -98,6 +98,20 @@ int options::scheduler_threads() const {
   return actor_threads > 0 ? actor_threads : half_the_cores();
 }
 
+std::string options::admin_host() const {
+  host_port hp;
+  if (!split_host_port(admin_listen, hp, 0).empty())
+    return admin_listen;
+  return hp.host;
+}
+
+uint16_t options::admin_port() const {
+  host_port hp;
+  if (!split_host_port(admin_listen, hp, 0).empty())
+    return 0;
+  return hp.port;
+}
+
 uint16_t options::listen_port() const {
   host_port hp;
   if (!split_host_port(listen, hp, 0).empty())
@@ -137,6 +151,8 @@ parse_result parse_options(int argc, const char* const* argv,
     return failure(std::move(err));
   if (opts.node_name.empty())
     opts.node_name = host_name();
+  if (auto err = read_api_key_file(opts); !err.empty())
+    return failure(std::move(err));
   if (auto err = check_combinations(opts); !err.empty())
     return failure(std::move(err));
   parse_result result;

@@ -60,6 +60,11 @@ struct options {
   std::string turn_secret;           // empty: GET /turn answers 404
   std::vector<std::string> turn_uris; // turn:/turns:/stun:/stuns: URIs
   int turn_ttl = 3600;               // seconds a credential is valid
+  // The admin listener (docs/operations.md, "Admin listener").
+  std::string admin_listen = "127.0.0.1:8081"; // empty: off
+  std::string api_key;               // empty: /api/* off; else >= 32 bytes
+  std::string api_key_file;          // read into api_key at parse time
+  bool metrics_require_key = false;  // /metrics needs the api_key too
   // sockd additions (docs/configuration.md)
   bool dev_allow_remote = false;     // dev on a non-loopback listen address
   int max_inbound_frames = 16;       // frames in flight to a connection actor
@@ -85,6 +90,10 @@ struct options {
   /// The listen address split into host and port.
   std::string listen_host() const;
   uint16_t listen_port() const;
+
+  /// admin_listen split likewise (only meaningful when it is not empty).
+  std::string admin_host() const;
+  uint16_t admin_port() const;
 };
 
 /// Parses argv (without argv[0]), the environment and, when `--config FILE`

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "net/admin_listener.hpp"
 #include "net/listen_tls.hpp"
 #include "net/listener.hpp"
 #include "net/server_state.hpp"
@@ -52,9 +53,15 @@ bool server::start(std::string& error) {
     listener_.reset();
     return false;
   }
+  if (!open_admin(error)) {
+    listener_.reset();
+    return false;
+  }
   auto bound = listener_->local_endpoint();
   port_ = bound.port();
   listener_->run();
+  if (admin_)
+    admin_->run();
   auto count = opts.network_threads();
   threads_.reserve(static_cast<size_t>(count));
   for (int i = 0; i < count; ++i)
@@ -62,6 +69,28 @@ bool server::start(std::string& error) {
   running_ = true;
   log_info("sockd listening on " + net::endpoint_string(bound)
            + (state_->tls ? " (https/wss)" : ""));
+  if (admin_)
+    log_info("sockd admin listening on "
+             + net::endpoint_string(admin_->local_endpoint()));
+  return true;
+}
+
+bool server::open_admin(std::string& error) {
+  auto& opts = state_->svc.opts;
+  if (opts.admin_listen.empty())
+    return true;
+  net::tcp::endpoint endpoint;
+  if (!net::resolve_listen(opts.admin_host(), opts.admin_port(), endpoint,
+                           error)) {
+    error = "admin_listen: " + error;
+    return false;
+  }
+  admin_ = std::make_shared<net::admin_listener>(state_);
+  if (!admin_->open(endpoint, error)) {
+    admin_.reset();
+    return false;
+  }
+  admin_port_ = admin_->local_endpoint().port();
   return true;
 }
 
@@ -85,12 +114,18 @@ uint16_t server::port() const {
   return port_;
 }
 
+uint16_t server::admin_port() const {
+  return admin_port_;
+}
+
 void server::stop() {
   if (!running_)
     return;
   running_ = false;
   state_->stopping = true;
   listener_->stop();
+  if (admin_)
+    admin_->stop();
   for (auto& session : state_->sessions.live())
     session->stop(false);
   if (!state_->sessions.wait_empty(clock::now() + close_grace)) {
@@ -115,6 +150,7 @@ void server::stop() {
   state_->ioc.restart();
   state_->ioc.poll();
   listener_.reset();
+  admin_.reset();
 }
 
 } // namespace sockd

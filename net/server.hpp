@@ -43,6 +43,7 @@ struct server_services {
 namespace net {
 struct server_state;
 class listener;
+class admin_listener;
 } // namespace net
 
 class server {
@@ -55,7 +56,9 @@ public:
 
   /// Loads the TLS files (when set), binds `opts.listen`, starts the I/O
   /// threads and logs `sockd listening on HOST:PORT` (with `(https/wss)`
-  /// under TLS). On failure returns false and sets `error`.
+  /// under TLS). With admin_listen set, binds it too and logs
+  /// `sockd admin listening on HOST:PORT`. On failure returns false and
+  /// sets `error` (naming admin_listen for the admin address).
   bool start(std::string& error);
 
   /// With tls_cert and tls_key: loads both files again and uses them for
@@ -71,16 +74,24 @@ public:
   /// The port actually bound (useful with port 0).
   uint16_t port() const;
 
+  /// The admin address's bound port; 0 when admin_listen is empty.
+  uint16_t admin_port() const;
+
   /// Stops accepting, closes every WebSocket with 1001 "going away" (each
   /// connection actor gets `closed`) and joins the I/O threads. Sessions get
   /// about two seconds to finish closing before their sockets are cut.
   void stop();
 
 private:
+  // Binds admin_listen when set (start() runs it with the listener).
+  bool open_admin(std::string& error);
+
   std::shared_ptr<net::server_state> state_;
   std::shared_ptr<net::listener> listener_;
+  std::shared_ptr<net::admin_listener> admin_;
   std::vector<std::thread> threads_;
   uint16_t port_ = 0;
+  uint16_t admin_port_ = 0;
   bool running_ = false;
 };
 

@@ -11,6 +11,15 @@ import { resolveTls } from './tls.mjs';
 import { eventually, within } from './util.mjs';
 
 const LISTENING_RE = /sockd listening on (\[[^\]]*\]|[^\s:]+):(\d+)/;
+const ADMIN_LISTENING_RE = /sockd admin listening on (\[[^\]]*\]|[^\s:]+):(\d+)/;
+
+// Every sockd a test starts gets its admin address on a free port unless
+// the test names one: the default 127.0.0.1:8081 would collide between the
+// processes tests run side by side.
+function withAdminListen(argv) {
+  return argv.some((a) => a.startsWith('--admin_listen'))
+    ? argv : ['--admin_listen=127.0.0.1:0', ...argv];
+}
 
 function sockd_env(extra) {
   const env = {};
@@ -30,7 +39,7 @@ function sockd_bin() {
 /// Returns `{code, signal, output}`.
 export function runSockd(args, { env = {}, timeout = 20000 } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(sockd_bin(), args,
+    const child = spawn(sockd_bin(), withAdminListen(args),
                         { stdio: ['ignore', 'pipe', 'pipe'], env: sockd_env(env) });
     liveChildren.add(child);
     let output = '';
@@ -69,7 +78,7 @@ export async function startSockd({ databaseUrl, secret = SECRET,
   for (const [name, value] of Object.entries(args)) {
     argv.push(`--${name}=${value}`);
   }
-  const child = spawn(sockd_bin(), argv,
+  const child = spawn(sockd_bin(), withAdminListen(argv),
                       { stdio: ['ignore', 'pipe', 'pipe'], env: sockd_env(env) });
   liveChildren.add(child);
   let log = '';
@@ -112,9 +121,17 @@ export async function startSockd({ databaseUrl, secret = SECRET,
   });
 
   let port;
+  let adminPort = null;
   try {
     const m = await wait_log(LISTENING_RE, timeout, '"sockd listening on"');
     port = Number(m[2]);
+    // The admin line follows the listening line at once (net/server.cpp);
+    // without an admin address (admin_listen empty) there is none.
+    if (args.admin_listen !== '') {
+      const a = await wait_log(ADMIN_LISTENING_RE, timeout,
+                               '"sockd admin listening on"');
+      adminPort = Number(a[2]);
+    }
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
@@ -125,6 +142,9 @@ export async function startSockd({ databaseUrl, secret = SECRET,
     secret,
     schema,
     url: `${secure ? 'https' : 'http'}://127.0.0.1:${port}`,
+    /// The admin address's port and URL (plain HTTP); null when off.
+    adminPort,
+    adminUrl: adminPort === null ? null : `http://127.0.0.1:${adminPort}`,
     ca: secure ? secure.ca : undefined,
     process: child,
     log: () => log,

@@ -160,13 +160,16 @@ void each_topic(access_pointer self, const std::string& pattern,
 }
 
 // The admin API's unsubscribe: the user's connections leave the topic and
-// get the unsubscribe ack.
-void unsubscribe(access_pointer self, const std::string& user,
-                 const std::string& topic) {
+// get the unsubscribe ack. Answers how many left, and how many members the
+// topic had here.
+std::pair<int32_t, int32_t> unsubscribe(access_pointer self,
+                                        const std::string& user,
+                                        const std::string& topic) {
   auto& st = self->state;
   auto t = st.topics.find(topic);
   if (t == st.topics.end())
-    return;
+    return {0, 0};
+  auto members = static_cast<int32_t>(t->second.members.size());
   std::vector<std::pair<std::string, caf::actor>> hit;
   for (auto& [cid, m] : t->second.members)
     if (m.sub == user)
@@ -176,6 +179,7 @@ void unsubscribe(access_pointer self, const std::string& user,
                topic, false);
     st.forget(topic, cid);
   }
+  return {static_cast<int32_t>(hit.size()), members};
 }
 
 // A notification from the listener (interfaces/access.hpp).
@@ -288,6 +292,10 @@ access_actor::behavior_type access(access_pointer self, access_config cfg) {
         check(self, t, user);
       });
       return n;
+    },
+    [=](leave_atom, const std::string& user, const std::string& topic) {
+      auto [removed, members] = unsubscribe(self, user, topic);
+      return caf::result<int32_t, int32_t>{removed, members};
     },
     [=](slice_atom) { next_slice(self); },
   };

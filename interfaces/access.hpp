@@ -20,6 +20,11 @@
 //   recheck(user, topic) -> int32_t   this node's memberships matching
 //                             (empty: any) re-checked now; the answer is how
 //                             many were rechecked (before the query answers)
+//   leave(user, topic) -> (removed, members)  the admin API's unsubscribe
+//                             on this node: the user's connections leave the
+//                             topic (they get the unsubscribe ack); answers
+//                             how many left and how many members of the
+//                             topic this node had before
 //   slice                     internal: the next slice of the periodic
 //                             re-check
 // access -> connection (actors/connection.hpp)
@@ -42,6 +47,8 @@ using access_actor = caf::typed_actor<
   caf::reacts_to<recheck_atom, std::string>,
   caf::reacts_to<recheck_atom>,
   caf::replies_to<recheck_atom, std::string, std::string>::with<int32_t>,
+  caf::replies_to<leave_atom, std::string, std::string>::with<int32_t,
+                                                              int32_t>,
   caf::reacts_to<slice_atom>>;
 
 /// What the listener accepts besides its own poll: publish `payload` on the

@@ -14,8 +14,11 @@ const T = { timeout: 30000 };
 const S = h.SCHEMA;
 const INTERVAL = 2; // allowance_recheck_interval, seconds
 
+const API_KEY = 'access-test-api-key-0123456789abcdef0';
+
 const server = h.useServer({
   args: {
+    api_key: API_KEY,
     allowance_recheck_interval: INTERVAL,
     max_topics_per_connection: 2,
     // The app's own table decides `room` topics (like Awayto's bookings).
@@ -135,4 +138,71 @@ test('an allowance over an app table is re-checked every interval', T,
   await gus.none(forbidden(topic), INTERVAL * 1000 + 500); // why: absence of
   // a revocation can only be shown by a full period without one
   await relayed(topic, gus, [gus], 1);
+});
+
+/// POST `path` with `body` (a string is sent as it is) on the admin address.
+const api = (path, body, key = API_KEY) => h.request(server.sockd.adminUrl, {
+  method: 'POST', path,
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+  headers: { Authorization: `Bearer ${key}`,
+             'Content-Type': 'application/json' },
+});
+
+test('POST /api/unsubscribe: the user leaves, the others see action 4', T,
+     async () => {
+  const topic = h.uniqueTopic('chat');
+  await h.allow(server.pg, [['hal', topic], ['ivy', topic]]);
+  const [hal, hal2, ivy] = [await h.connect(server.sockd, 'hal'),
+                            await h.connect(server.sockd, 'hal'),
+                            await h.connect(server.sockd, 'ivy')];
+  for (const c of [hal, hal2, ivy]) await c.subscribe(topic);
+  const res = await api('/api/unsubscribe', { user: 'hal', topic });
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual(res.body, { user: 'hal', topic, removed: 2 });
+  for (const c of [hal, hal2]) {
+    await c.next((f) => f && f.action === 9 && f.topic === topic);
+    await ivy.next(leftNotice(topic, c));
+  }
+  await relayed(topic, ivy, [ivy], 1);
+  await nothingOf(topic, hal);
+  await nothingOf(topic, hal2);
+  // Not live any more for hal, still live: ivy is in. A topic nobody is in:
+  const none = await api('/api/unsubscribe', { user: 'hal',
+                                               topic: h.uniqueTopic('chat') });
+  assert.equal(none.status, 404);
+  assert.equal(none.body.error.code, 'topic_not_found');
+});
+
+test('POST /api/unsubscribe and /api/recheck: bad input, no key', T,
+     async () => {
+  for (const [path, body] of [
+    ['/api/unsubscribe', '{'], ['/api/unsubscribe', { user: 'a' }],
+    ['/api/unsubscribe', { user: 'a', topic: 'nocolon' }],
+    ['/api/unsubscribe', { user: 1, topic: 'chat:x' }],
+    ['/api/recheck', '[]'], ['/api/recheck', { topic: '' }],
+    ['/api/recheck', { who: 'a' }],
+  ]) {
+    const res = await api(path, body);
+    assert.equal(res.status, 400, `${path} ${JSON.stringify(body)}`);
+    assert.equal(res.body.error.code, 'bad_request');
+    assert.equal(typeof res.body.error.message, 'string');
+  }
+  const res = await api('/api/recheck', {}, 'wrong-key-wrong-key-wrong-key-wrong');
+  assert.equal(res.status, 401);
+});
+
+test('POST /api/recheck {user}: the memberships of that user are re-checked', T,
+     async () => {
+  const room = crypto.randomUUID();
+  const topic = `room:${room}`;
+  await server.pg.psql(`INSERT INTO ${S}.room_members VALUES`
+                       + ` ('kay', '${room}'), ('lee', '${room}')`);
+  const [kay, lee] = await h.joined(server.sockd, topic, 'kay', 'lee');
+  await server.pg.psql(`DELETE FROM ${S}.room_members WHERE room = '${room}'`);
+  const res = await api('/api/recheck', { user: 'kay' });
+  assert.equal(res.status, 202, res.text);
+  assert.deepEqual(res.body, { user: 'kay', topic: null,
+                               recheck: 'queued on every node' });
+  await kay.next(forbidden(topic), 1000);
+  await lee.next(leftNotice(topic, kay));
 });

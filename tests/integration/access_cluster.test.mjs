@@ -3,6 +3,7 @@
 // listener gets the NOTIFY of the DELETE, and the node holding the revoked
 // connection re-checks its members of the topic, owned by another node.
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { test } from 'node:test';
 
 import * as h from './harness.mjs';
@@ -12,10 +13,21 @@ const T = { timeout: 60000 };
 const NAMES = ['node1', 'node2', 'node3'];
 const S = h.SCHEMA;
 
+const API_KEY = 'access-cluster-api-key-0123456789abcdef';
+
 const cluster = h.useCluster({
   names: NAMES,
   seeds: (address) => ({ node1: '', node2: address('node1'),
                          node3: address('node1') }),
+  // No allowance_recheck_interval: only a NOTIFY re-checks here.
+  args: () => ({
+    api_key: API_KEY,
+    'allowance.room': `SELECT EXISTS (SELECT 1 FROM ${S}.room_members`
+      + ' WHERE user_id = $1 AND room = $2)',
+  }),
+  beforeStart: () => cluster.pg.psql(`
+    CREATE SCHEMA IF NOT EXISTS ${S};
+    CREATE TABLE ${S}.room_members (user_id text, room text);`),
 });
 const nodes = cluster.nodes;
 
@@ -76,4 +88,50 @@ test('a revoked user on node2 is cut off from a topic of node1 within 1 s', T,
   await rex.next(h.isError('not_subscribed', { topic, id: 'x' }));
   rex.send({ action: 8, topic });
   await rex.next(forbidden(topic));
+});
+
+/// POST `path` with `body` (JSON) on `node`'s admin address.
+const api = (node, path, body) => h.request(node.adminUrl, {
+  method: 'POST', path, body: JSON.stringify(body),
+  headers: { Authorization: `Bearer ${API_KEY}`,
+             'Content-Type': 'application/json' },
+});
+
+test('POST /api/recheck on node3 re-checks the members of node2', T,
+     async () => {
+  const room = crypto.randomUUID();
+  const topic = `room:${room}`;
+  await cluster.pg.psql(`INSERT INTO ${S}.room_members VALUES`
+                        + ` ('ida', '${room}'), ('jo', '${room}')`);
+  const ida = await h.connect(nodes.node2, 'ida');
+  const jo = await h.connect(nodes.node1, 'jo');
+  await ida.subscribe(topic);
+  await jo.subscribe(topic);
+  // The app's table changes: no trigger there, nothing happens by itself.
+  await cluster.pg.psql(`DELETE FROM ${S}.room_members WHERE user_id = 'ida'`);
+  const res = await api(nodes.node3, '/api/recheck', { topic });
+  assert.equal(res.status, 202, res.text);
+  assert.deepEqual(res.body, { user: null, topic,
+                               recheck: 'queued on every node' });
+  await ida.next(forbidden(topic), 1000);
+  await jo.next(leftNotice(topic, ida));
+  assert.deepEqual(jo.queued((f) => f && f.action === 'ERROR'), []);
+});
+
+test('POST /api/unsubscribe on node1 takes a user of node3 off a topic', T,
+     async () => {
+  const topic = topicOwnedBy('node2', NAMES);
+  await h.allow(cluster.pg, [['kim', topic], ['lou', topic]]);
+  const kim = await h.connect(nodes.node3, 'kim');
+  const lou = await h.connect(nodes.node1, 'lou');
+  await kim.subscribe(topic);
+  await lou.subscribe(topic);
+  const res = await api(nodes.node1, '/api/unsubscribe', { user: 'kim', topic });
+  assert.equal(res.status, 202, res.text);
+  assert.deepEqual(res.body, { user: 'kim', topic, removed: 0,
+                               other_nodes: 'notified' });
+  await kim.next((f) => f && f.action === 9 && f.topic === topic);
+  await lou.next(leftNotice(topic, kim));
+  await kim.roundTrip();
+  assert.deepEqual(kim.queued((f) => f && f.topic === topic), []);
 });

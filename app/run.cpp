@@ -179,8 +179,10 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
   register_builtin_topic_types(*types);
   if (extend)
     extend(*types);
-  svc.db = spawn_database_pool(sys,
-                               make_database_config(opts, db_url, *types));
+  auto dbcfg = make_database_config(opts, db_url, *types);
+  auto allowance_cache = std::make_shared<db::allowance_cache>();
+  dbcfg.allowance_cache = allowance_cache;
+  svc.db = spawn_database_pool(sys, std::move(dbcfg));
   // Revocation while connected (docs/security.md): the node's memberships,
   // re-checked on every NOTIFY of the listener and periodically.
   access_config acfg;
@@ -190,6 +192,7 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
   svc.access = spawn_access(sys, std::move(acfg));
   access_listener_config lcfg;
   lcfg.url = db_url;
+  lcfg.cache = allowance_cache;
   svc.access_notifier = spawn_access_listener(sys, std::move(lcfg), svc.access);
   // Clustered: connections talk to relays, tickets are redeemable on every
   // node (docs/cluster.md). Single node: no extra actor, no extra hop.

@@ -21,18 +21,24 @@ namespace {
 // Hands each notification to the access actor.
 class receiver : public pqxx::notification_receiver {
 public:
-  receiver(pqxx::connection& conn, access_actor target)
+  receiver(pqxx::connection& conn, access_actor target,
+           std::shared_ptr<db::allowance_cache> cache)
     : pqxx::notification_receiver(conn, access_channel),
-      target_(std::move(target)) {
+      target_(std::move(target)),
+      cache_(std::move(cache)) {
     // nop
   }
 
   void operator()(const std::string& payload, int) override {
+    // Before the re-check: a SUBSCRIBE from now on asks the query again.
+    if (cache_)
+      cache_->clear();
     caf::anon_send(target_, recheck_atom::value, payload);
   }
 
 private:
   access_actor target_;
+  std::shared_ptr<db::allowance_cache> cache_;
 };
 
 struct listener_state {
@@ -65,7 +71,7 @@ struct listener_state {
         pqxx::nontransaction tx{*conn};
         tx.exec0("SET statement_timeout = 5000");
       }
-      rcv = std::make_unique<receiver>(*conn, target);
+      rcv = std::make_unique<receiver>(*conn, target, cfg.cache);
     } catch (const std::exception& e) {
       drop(e.what());
       return false;
@@ -74,6 +80,8 @@ struct listener_state {
                       + access_channel));
     logged_down = false;
     // Changes committed while nobody listened: check everything.
+    if (cfg.cache)
+      cfg.cache->clear();
     caf::anon_send(target, recheck_atom::value);
     return true;
   }

@@ -14,10 +14,12 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include <caf/actor_system.hpp>
 
+#include "db/allowance_cache.hpp"
 #include "interfaces/access.hpp"
 
 namespace sockd {
@@ -31,6 +33,9 @@ struct access_listener_config {
   /// mailbox (a notification wakes it at once).
   caf::timespan poll = std::chrono::milliseconds(100);
   caf::timespan retry = std::chrono::seconds(1);
+  /// The pool's positive allowance cache, cleared on every notification
+  /// before the access actor re-checks; null: none.
+  std::shared_ptr<db::allowance_cache> cache;
 };
 
 /// Spawns the listener; stop it with an exit message.

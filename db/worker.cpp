@@ -215,7 +215,14 @@ caf::result<bool> allow(self_ptr self, const std::string& type,
       return false;
     if (rule.kind == verdict::broken)
       return make_error(errc::internal, "allowance query is invalid");
-    return evaluate_allowance(conn, rule.statement, sub, handle, topic);
+    auto& cache = db.config().allowance_cache;
+    auto now = allowance_cache::clock::now();
+    if (cache && cache->allowed(sub, topic, now))
+      return true;
+    auto yes = evaluate_allowance(conn, rule.statement, sub, handle, topic);
+    if (yes && cache)
+      cache->put(sub, topic, now);
+    return yes;
   };
   return on_connection<caf::result<bool>>(
     db, "allowance query for type " + type, query);
@@ -234,7 +241,18 @@ caf::result<string_list> allow_many(self_ptr self, const std::string& type,
       return string_list{};
     if (rule.kind == verdict::broken)
       return make_error(errc::internal, "allowance query is invalid");
-    return evaluate_allowances(conn, rule, subs, handle, topic);
+    auto allowed = evaluate_allowances(conn, rule, subs, handle, topic);
+    // A revoked user's next SUBSCRIBE must ask again (periodic re-checks
+    // of app tables clear nothing else).
+    if (auto& cache = db.config().allowance_cache) {
+      auto now = allowance_cache::clock::now();
+      for (auto& sub : subs)
+        if (std::find(allowed.begin(), allowed.end(), sub) == allowed.end())
+          cache->erase(sub, topic);
+        else
+          cache->put(sub, topic, now);
+    }
+    return allowed;
   };
   return on_connection<caf::result<string_list>>(
     db, "allowance re-check for type " + type, query);

@@ -134,6 +134,9 @@ test('an allowance over an app table is re-checked every interval', T,
               + ` (interval ${INTERVAL} s)`);
   await gus.next(leftNotice(topic, fay));
   await nothingOf(topic, fay);
+  // Her SUBSCRIBE asks again (no cached yes survives the re-check).
+  fay.send({ action: 8, topic });
+  await fay.next(forbidden(topic));
   // gus is still allowed: a whole interval more and he is still in.
   await gus.none(forbidden(topic), INTERVAL * 1000 + 500); // why: absence of
   // a revocation can only be shown by a full period without one

@@ -22,12 +22,16 @@ const cluster = h.useCluster({
   // No allowance_recheck_interval: only a NOTIFY re-checks here.
   args: () => ({
     api_key: API_KEY,
+    // Counts its runs: the allowance cache makes a repeated SUBSCRIBE skip
+    // it (here, with no periodic re-check, only SUBSCRIBEs run it).
+    'allowance.cnt': `SELECT nextval('${S}.allow_calls') > 0`,
     'allowance.room': `SELECT EXISTS (SELECT 1 FROM ${S}.room_members`
       + ' WHERE user_id = $1 AND room = $2)',
   }),
   beforeStart: () => cluster.pg.psql(`
     CREATE SCHEMA IF NOT EXISTS ${S};
-    CREATE TABLE ${S}.room_members (user_id text, room text);`),
+    CREATE TABLE ${S}.room_members (user_id text, room text);
+    CREATE SEQUENCE ${S}.allow_calls;`),
 });
 const nodes = cluster.nodes;
 
@@ -134,4 +138,33 @@ test('POST /api/unsubscribe on node1 takes a user of node3 off a topic', T,
   await lou.next(leftNotice(topic, kim));
   await kim.roundTrip();
   assert.deepEqual(kim.queued((f) => f && f.topic === topic), []);
+});
+
+test('a repeated SUBSCRIBE skips the query until a notification', T,
+     async () => {
+  const calls = async () => Number(await cluster.pg.psql(
+    `SELECT CASE WHEN is_called THEN last_value ELSE 0 END`
+    + ` FROM ${S}.allow_calls`));
+  const topic = h.uniqueTopic('cnt');
+  const mo = await h.connect(nodes.node1, 'mo');
+  const before = await calls();
+  await mo.subscribe(topic);
+  assert.equal(await calls(), before + 1);
+  for (let i = 0; i < 3; ++i) {
+    mo.send({ action: 9, topic });
+    await mo.next((f) => f && f.action === 9 && f.topic === topic);
+    await mo.subscribe(topic);
+  }
+  assert.equal(await calls(), before + 1, 'the repeats asked the database');
+  // A change of topic_allowances (here: one that revokes ned) clears it.
+  const other = h.uniqueTopic('chat');
+  await h.allow(cluster.pg, [['ned', other]]);
+  const [ned] = await h.joined(nodes.node3, other, 'ned');
+  await cluster.pg.psql(`DELETE FROM ${S}.topic_allowances`
+                       + ` WHERE user_sub = 'ned'`);
+  await ned.next(forbidden(other), 1000);
+  mo.send({ action: 9, topic });
+  await mo.next((f) => f && f.action === 9 && f.topic === topic);
+  await mo.subscribe(topic);
+  assert.equal(await calls(), before + 2);
 });

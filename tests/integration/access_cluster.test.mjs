@@ -168,3 +168,27 @@ test('a repeated SUBSCRIBE skips the query until a notification', T,
   await mo.subscribe(topic);
   assert.equal(await calls(), before + 2);
 });
+
+test('the listener reconnects and re-checks everything it may have missed', T,
+     async () => {
+  const topic = h.uniqueTopic('chat');
+  await h.allow(cluster.pg, [['olga', topic], ['pia', topic]]);
+  const olga = await h.connect(nodes.node2, 'olga');
+  const pia = await h.connect(nodes.node1, 'pia');
+  for (const c of [olga, pia]) await c.subscribe(topic);
+  const LISTENING = /allowance listener: listening on sockd_access/g;
+  const before = nodes.node2.log().match(LISTENING).length;
+  // Every node's listener session ends (waiting until each is gone), and
+  // the DELETE commits right after, before the listeners are back: its
+  // NOTIFY goes to nobody (unless a listener was quicker), and the re-check
+  // of everything after a reconnect finds it. No periodic re-check here.
+  await cluster.pg.psql(`SELECT pg_terminate_backend(pid, 5000)
+    FROM pg_stat_activity WHERE query ILIKE 'LISTEN%';
+    DELETE FROM ${S}.topic_allowances WHERE user_sub = 'olga'`);
+  await olga.next(forbidden(topic), 2000);
+  await pia.next(leftNotice(topic, olga));
+  await h.eventually(() =>
+    nodes.node2.log().match(LISTENING).length === before + 1,
+  { timeout: 3000, what: 'the listener listening again' });
+  assert.match(nodes.node2.log(), /allowance listener: database lost/);
+});

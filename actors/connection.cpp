@@ -165,9 +165,13 @@ void subscribe(connection_pointer self, protocol::inbound in, int attempt) {
         self->request(topic, caf::infinite, join_atom::value, std::move(who))
           .then(
             [=](bool) {
-              log_subscribe(self->state, in.topic, "ok");
-              self->state.topics[in.topic] = topic;
-              self->state.ack(in);
+              auto& st = self->state;
+              log_subscribe(st, in.topic, "ok");
+              st.topics[in.topic] = topic;
+              if (st.cfg.access)
+                self->send(st.cfg.access, enlist_atom::value, in.topic,
+                           st.cfg.cid, st.cfg.sub);
+              st.ack(in);
               join_answered(self, in.topic);
             },
             [=](caf::error& err) {
@@ -193,6 +197,8 @@ void unsubscribe(connection_pointer self, const protocol::inbound& in,
                  topic_actor topic) {
   auto& st = self->state;
   st.topics.erase(in.topic);
+  if (st.cfg.access)
+    self->send(st.cfg.access, delist_atom::value, in.topic, st.cfg.cid);
   auto done = [=] {
     self->state.send(
       protocol::encode_control(protocol::action::unsubscribe, in.topic));
@@ -200,6 +206,30 @@ void unsubscribe(connection_pointer self, const protocol::inbound& in,
   };
   // A topic that is gone has no member left to tell; the leave stands.
   self->request(topic, caf::infinite, leave_atom::value, st.cfg.cid)
+    .then([=](bool) { done(); }, [=](caf::error&) { done(); });
+}
+
+// The access actor took the membership away (it forgot it already). The
+// frame goes out once the topic answered the leave: every relay the topic
+// sent before that is queued on the socket ahead of it, none after.
+void revoke(connection_pointer self, const std::string& topic,
+            bool forbidden) {
+  auto& st = self->state;
+  auto joined = st.topics.find(topic);
+  if (joined == nullptr)
+    return;
+  auto handle = *joined;
+  st.topics.erase(topic);
+  auto done = [=] {
+    if (forbidden)
+      self->state.send(protocol::encode_error(protocol::refusal{
+        errc::forbidden, "access to " + topic + " was revoked",
+        std::string{"8"}, topic, std::nullopt}));
+    else
+      self->state.send(
+        protocol::encode_control(protocol::action::unsubscribe, topic));
+  };
+  self->request(handle, caf::infinite, leave_atom::value, st.cfg.cid)
     .then([=](bool) { done(); }, [=](caf::error&) { done(); });
 }
 
@@ -384,6 +414,9 @@ connection_actor::behavior_type connection(connection_pointer self,
                 {"connection", self->state.cfg.cid}});
       self->state.cfg.out->close(protocol::close_code::token_expired,
                                  "token expired");
+    },
+    [=](revoke_atom, const std::string& topic, bool forbidden) {
+      revoke(self, topic, forbidden);
     },
   };
 }

@@ -9,6 +9,12 @@
 //   tick          keepalive (actors/keepalive.hpp: once per ping_interval)
 //   closed        the socket is gone: leave every topic, then stop
 //   expire        to itself, at `valid_until`: close the socket with 4002
+//   revoke(topic, forbidden)  the access actor took the membership away
+//                 (interfaces/access.hpp): leave the topic, then send the
+//                 socket ERROR forbidden (request 8, as a refused SUBSCRIBE
+//                 looks) or, for the admin API's unsubscribe, the
+//                 unsubscribe ack {"action":9}; the socket gets nothing of
+//                 the topic after that frame
 #pragma once
 
 #include <string>
@@ -17,6 +23,7 @@
 
 #include "actors/keepalive.hpp"
 #include "actors/topic_directory.hpp"
+#include "interfaces/access.hpp"
 #include "interfaces/atoms.hpp"
 #include "interfaces/database.hpp"
 #include "interfaces/outbound.hpp"
@@ -29,7 +36,8 @@ using connection_actor = caf::typed_actor<
   caf::reacts_to<alive_atom>,
   caf::reacts_to<tick_atom>,
   caf::reacts_to<closed_atom>,
-  caf::reacts_to<expire_atom>>;
+  caf::reacts_to<expire_atom>,
+  caf::reacts_to<revoke_atom, std::string, bool>>;
 
 struct connection_config {
   std::string sub;             // user id from the ticket
@@ -41,6 +49,7 @@ struct connection_config {
   topic_directory_actor directory;
   database_actor db;
   keepalive_actor keepalive; // null: no keepalive PINGs
+  access_actor access;       // null: memberships are never re-checked
   double messages_per_second = 20;
   int messages_burst = 10;
   // Memberships the socket may hold, joins under way included

@@ -19,6 +19,7 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
+#include "actors/access.hpp"
 #include "actors/admin.hpp"
 #include "actors/admission.hpp"
 #include "actors/bridge.hpp"
@@ -32,6 +33,7 @@
 #include "cluster/node.hpp"
 #include "cluster/transport.hpp"
 #include "config/options.hpp"
+#include "db/access_listener.hpp"
 #include "db/database.hpp"
 #include "db/private_postgres.hpp"
 #include "interfaces/messages.hpp"
@@ -187,8 +189,21 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
   register_builtin_topic_types(*types);
   if (extend)
     extend(*types);
-  svc.db = spawn_database_pool(sys,
-                               make_database_config(opts, db_url, *types));
+  auto dbcfg = make_database_config(opts, db_url, *types);
+  auto allowance_cache = std::make_shared<db::allowance_cache>();
+  dbcfg.allowance_cache = allowance_cache;
+  svc.db = spawn_database_pool(sys, std::move(dbcfg));
+  // Revocation while connected (docs/security.md): the node's memberships,
+  // re-checked on every NOTIFY of the listener and periodically.
+  access_config acfg;
+  acfg.db = svc.db;
+  acfg.schema = opts.schema;
+  acfg.interval = std::chrono::seconds(opts.allowance_recheck_interval);
+  svc.access = spawn_access(sys, std::move(acfg));
+  access_listener_config lcfg;
+  lcfg.url = db_url;
+  lcfg.cache = allowance_cache;
+  svc.access_notifier = spawn_access_listener(sys, std::move(lcfg), svc.access);
   // Clustered: connections talk to relays, tickets are redeemable on every
   // node (docs/cluster.md). Single node: no extra actor, no extra hop.
   std::optional<cluster::node> node;
@@ -226,6 +241,8 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
     if (!node)
       caf::anon_send_exit(svc.admin, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(svc.db, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(svc.access, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(svc.access_notifier, caf::exit_reason::user_shutdown);
   };
   std::string error;
   if (node) {

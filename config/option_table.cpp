@@ -72,6 +72,10 @@ const std::vector<spec>& specs() {
     {"max_topics_per_connection", "N", "100",
      "memberships one socket may hold", integer(&o::max_topics_per_connection,
                                                 1, int_max)},
+    {"allowance_recheck_interval", "SECONDS", "0",
+     "re-check every live membership against its allowance query once per"
+     " period, spread over it (0: off; at most 86400)",
+     integer(&o::allowance_recheck_interval, 0, 86400)},
     {"max_topic_bytes", "BYTES", "256", "longest topic name (3-65536)",
      integer(&o::max_topic_bytes, 3, 65536)},
     {"max_json_depth", "N", "64", "deepest JSON nesting in a frame (1-1024)",

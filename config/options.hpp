@@ -39,6 +39,8 @@ struct options {
   std::vector<std::string> cluster_seeds;
   // Limits on what one client can make a node hold (docs/security.md).
   int max_topics_per_connection = 100;
+  // Seconds between periodic re-checks of live memberships; 0: off.
+  int allowance_recheck_interval = 0;
   int max_topic_bytes = 256;
   int max_json_depth = 64;
   int max_tickets_per_user = 100;

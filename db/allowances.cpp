@@ -3,7 +3,9 @@
 #include <stdexcept>
 
 #include <pqxx/nontransaction>
+#include <pqxx/result>
 
+#include "db/failure.hpp"
 #include "db/log_text.hpp"
 #include "db/queries.hpp"
 #include "protocol/topic_name.hpp"
@@ -75,7 +77,52 @@ std::string wrap(const std::string& sql) {
          + trim_statement(sql) + "\n) AS sockd_q LIMIT 1";
 }
 
+// The dollar-quote tag around a function body; a body containing it gets
+// no function (its re-checks run one statement per member).
+constexpr const char* body_tag = "$sockd_allow_body$";
+
+// The query as a session-local SQL function of ($1, $2, $3): inside an SQL
+// function $1..$3 are its arguments, so the configured query keeps its
+// meaning, and a batch calls it once per row of unnest(subs). Like the
+// wrapped statement it answers the first row's boolean, NULL for no row.
+// False when PostgreSQL refuses it (e.g. no TEMP privilege).
+bool create_function(pqxx::connection& conn, const std::string& name,
+                     const std::string& body) {
+  if (body.find(body_tag) != std::string::npos)
+    return false;
+  try {
+    pqxx::nontransaction tx{conn};
+    tx.exec0("CREATE OR REPLACE FUNCTION pg_temp." + name
+             + "(text, text, text) RETURNS boolean LANGUAGE sql STABLE AS "
+             + body_tag + "\n" + body + "\n" + body_tag);
+    return true;
+  } catch (const pqxx::sql_error& e) {
+    if (is_connection_state(e.sqlstate()))
+      throw;
+    log_warn(log_text("allowance re-checks of " + name
+                      + " run one statement per member: " + e.what()));
+    return false;
+  }
+}
+
 } // namespace
+
+std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0)
+      out += ',';
+    out += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\')
+        out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
 
 bool awayto_tables_exist(pqxx::connection& conn, const std::string& schema) {
   pqxx::nontransaction tx{conn};
@@ -118,6 +165,9 @@ void allowance_table::prepare(pqxx::connection& conn,
     try {
       conn.prepare(e.statement, wrap(body));
       conn.prepare_now(e.statement);
+      auto fn = "sockd_allow_fn_" + std::to_string(by_sql.size());
+      if (create_function(conn, fn, body))
+        e.function = "pg_temp." + fn;
     } catch (const pqxx::sql_error& err) {
       if (log_errors)
         log_error(log_text("allowance query for type '" + type
@@ -153,6 +203,37 @@ bool evaluate_allowance(pqxx::connection& conn, const std::string& statement,
   if (r.empty() || r[0][0].is_null())
     return false;
   return r[0][0].as<bool>();
+}
+
+std::vector<std::string>
+evaluate_allowances(pqxx::connection& conn,
+                    const allowance_table::entry& rule,
+                    const std::vector<std::string>& subs,
+                    const std::string& handle, const std::string& topic) {
+  std::vector<std::string> allowed;
+  auto one_by_one = [&] {
+    allowed.clear();
+    for (auto& sub : subs)
+      if (evaluate_allowance(conn, rule.statement, sub, handle, topic))
+        allowed.push_back(sub);
+    return allowed;
+  };
+  if (rule.function.empty())
+    return one_by_one();
+  pqxx::nontransaction tx{conn};
+  pqxx::result r;
+  try {
+    r = tx.exec_params("SELECT u.s FROM unnest($1::text[])"
+                       " WITH ORDINALITY AS u(s, n) WHERE "
+                         + rule.function
+                         + "(u.s, $2::text, $3::text) IS TRUE ORDER BY u.n",
+                       text_array(subs), handle, topic);
+  } catch (const pqxx::data_exception&) {
+    return one_by_one();
+  }
+  for (auto row : r)
+    allowed.push_back(row[0].as<std::string>());
+  return allowed;
 }
 
 } // namespace sockd::db

@@ -44,6 +44,10 @@ public:
   struct entry {
     verdict kind = verdict::deny;
     std::string statement; // for verdict::query
+    /// pg_temp function of the same query, taking ($1, $2, $3): re-checks
+    /// call it once per topic for all members (evaluate_allowances). Empty
+    /// when PostgreSQL refused to create it: one statement per member then.
+    std::string function{};
   };
 
   allowance_table() = default;
@@ -76,5 +80,18 @@ private:
 bool evaluate_allowance(pqxx::connection& conn, const std::string& statement,
                         const std::string& sub, const std::string& handle,
                         const std::string& topic);
+
+/// The subs among `subs` that the rule allows, in one statement for all of
+/// them (the rule's function over unnest($1::text[])), in the order given.
+/// A data error (a sub that is not a uuid where the query needs one) falls
+/// back to one statement per sub, so that it denies that sub alone.
+std::vector<std::string>
+evaluate_allowances(pqxx::connection& conn,
+                    const allowance_table::entry& rule,
+                    const std::vector<std::string>& subs,
+                    const std::string& handle, const std::string& topic);
+
+/// PostgreSQL's text form of a text[]: {"a","b\"c"}.
+std::string text_array(const std::vector<std::string>& items);
 
 } // namespace sockd::db

@@ -5,9 +5,12 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 
 #include <caf/actor_system.hpp>
+
+#include "db/allowance_cache.hpp"
 
 #include "interfaces/database.hpp"
 
@@ -27,6 +30,9 @@ struct database_config {
   /// History pages reach this deep at most (page x page size); deeper ones
   /// are refused with bad_frame.
   int64_t max_history_rows = 10000;
+  /// Positive allowance decisions, shared with the allowance listener,
+  /// which clears it on every notification; null: every SUBSCRIBE asks.
+  std::shared_ptr<db::allowance_cache> allowance_cache;
 };
 
 /// Spawns the pool. Stores of one topic always go to the same worker, so

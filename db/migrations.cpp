@@ -56,6 +56,44 @@ void ensure_column(pqxx::work& tx, const std::string& schema,
     tx.exec0(ddl);
 }
 
+bool has_trigger(pqxx::work& tx, const std::string& schema,
+                 const std::string& table, const std::string& trigger) {
+  return !tx.exec_params("SELECT 1 FROM pg_catalog.pg_trigger t"
+                         " JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
+                         " JOIN pg_catalog.pg_namespace n"
+                         " ON n.oid = c.relnamespace"
+                         " WHERE n.nspname = $1 AND c.relname = $2"
+                         " AND t.tgname = $3",
+                         schema, table, trigger)
+            .empty();
+}
+
+// A change of topic_allowances NOTIFYs every node's allowance listener
+// (db/access_listener.hpp) on the channel `sockd_access`, committed with the
+// change: a row's user and pattern (the old row for UPDATE and DELETE:
+// that is what lost access), or "all" for TRUNCATE and for a row too long
+// for NOTIFY's 8000-byte payload (so the change never fails for it).
+std::string notify_function(const std::string& s) {
+  return "CREATE OR REPLACE FUNCTION " + s
+         + ".sockd_allowances_notify() RETURNS trigger"
+           " LANGUAGE plpgsql AS $sockd$\n"
+           "DECLARE r record; p text;\n"
+           "BEGIN\n"
+           "  IF TG_LEVEL = 'ROW' THEN\n"
+           "    IF TG_OP = 'INSERT' THEN r := NEW; ELSE r := OLD; END IF;\n"
+           "    p := json_build_object('schema', TG_TABLE_SCHEMA, 'op', TG_OP,"
+           " 'user', r.user_sub, 'pattern', r.topic_pattern)::text;\n"
+           "  END IF;\n"
+           "  IF p IS NULL OR octet_length(p) > 7900 THEN\n"
+           "    p := json_build_object('schema', TG_TABLE_SCHEMA,"
+           " 'all', true)::text;\n"
+           "  END IF;\n"
+           "  PERFORM pg_notify('sockd_access', p);\n"
+           "  RETURN NULL;\n"
+           "END\n"
+           "$sockd$";
+}
+
 } // namespace
 
 void migrate(pqxx::connection& conn, const std::string& schema) {
@@ -127,6 +165,25 @@ void migrate(pqxx::connection& conn, const std::string& schema) {
                       "user_sub text NOT NULL, "
                       "topic_pattern text NOT NULL, "
                       "PRIMARY KEY (user_sub, topic_pattern))");
+  if (!has_trigger(tx, schema, "topic_allowances", "sockd_allowances_notify")
+      || !has_trigger(tx, schema, "topic_allowances",
+                      "sockd_allowances_truncate")) {
+    tx.exec0(notify_function(s));
+    tx.exec0("DROP TRIGGER IF EXISTS sockd_allowances_notify ON " + s
+             + ".topic_allowances");
+    tx.exec0("DROP TRIGGER IF EXISTS sockd_allowances_truncate ON " + s
+             + ".topic_allowances");
+    tx.exec0("CREATE TRIGGER sockd_allowances_notify"
+             " AFTER INSERT OR UPDATE OR DELETE ON "
+             + s
+             + ".topic_allowances FOR EACH ROW"
+               " EXECUTE PROCEDURE "
+             + s + ".sockd_allowances_notify()");
+    tx.exec0("CREATE TRIGGER sockd_allowances_truncate AFTER TRUNCATE ON " + s
+             + ".topic_allowances FOR EACH STATEMENT"
+               " EXECUTE PROCEDURE "
+             + s + ".sockd_allowances_notify()");
+  }
   tx.commit();
 }
 

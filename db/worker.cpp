@@ -215,10 +215,47 @@ caf::result<bool> allow(self_ptr self, const std::string& type,
       return false;
     if (rule.kind == verdict::broken)
       return make_error(errc::internal, "allowance query is invalid");
-    return evaluate_allowance(conn, rule.statement, sub, handle, topic);
+    auto& cache = db.config().allowance_cache;
+    auto now = allowance_cache::clock::now();
+    if (cache && cache->allowed(sub, topic, now))
+      return true;
+    auto yes = evaluate_allowance(conn, rule.statement, sub, handle, topic);
+    if (yes && cache)
+      cache->put(sub, topic, now);
+    return yes;
   };
   return on_connection<caf::result<bool>>(
     db, "allowance query for type " + type, query);
+}
+
+// One statement for every sub of a topic's members (a re-check).
+caf::result<string_list> allow_many(self_ptr self, const std::string& type,
+                                    const string_list& subs,
+                                    const std::string& handle,
+                                    const std::string& topic) {
+  auto& db = *self->state.db;
+  auto query = [&](pqxx::connection& conn) -> caf::result<string_list> {
+    auto rule = db.allowances().lookup(type);
+    using verdict = allowance_table::verdict;
+    if (rule.kind == verdict::deny || subs.empty())
+      return string_list{};
+    if (rule.kind == verdict::broken)
+      return make_error(errc::internal, "allowance query is invalid");
+    auto allowed = evaluate_allowances(conn, rule, subs, handle, topic);
+    // A revoked user's next SUBSCRIBE must ask again (periodic re-checks
+    // of app tables clear nothing else).
+    if (auto& cache = db.config().allowance_cache) {
+      auto now = allowance_cache::clock::now();
+      for (auto& sub : subs)
+        if (std::find(allowed.begin(), allowed.end(), sub) == allowed.end())
+          cache->erase(sub, topic);
+        else
+          cache->put(sub, topic, now);
+    }
+    return allowed;
+  };
+  return on_connection<caf::result<string_list>>(
+    db, "allowance re-check for type " + type, query);
 }
 
 caf::result<bool> ping(self_ptr self) {
@@ -279,6 +316,10 @@ worker(self_ptr self, std::shared_ptr<const database_config> cfg,
     [self](allow_atom, const std::string& type, const std::string& sub,
            const std::string& handle, const std::string& topic) {
       return allow(self, type, sub, handle, topic);
+    },
+    [self](allow_atom, const std::string& type, const string_list& subs,
+           const std::string& handle, const std::string& topic) {
+      return allow_many(self, type, subs, handle, topic);
     },
     [self](ping_atom) { return ping(self); },
     [self](opened_atom, std::string cid, std::string sub) {

@@ -57,6 +57,16 @@ using retry_atom = caf::atom_constant<caf::atom("retry")>;
 using commit_batch_atom = caf::atom_constant<caf::atom("commitbat")>;
 // the node table (db/nodes.hpp) -> membership: the live nodes
 using nodes_atom = caf::atom_constant<caf::atom("nodes")>;
+// access (interfaces/access.hpp): memberships re-checked against allowances
+using enlist_atom = caf::atom_constant<caf::atom("enlist")>;
+using delist_atom = caf::atom_constant<caf::atom("delist")>;
+using recheck_atom = caf::atom_constant<caf::atom("recheck")>;
+using slice_atom = caf::atom_constant<caf::atom("slice")>;
+// access -> connection: leave a topic (revoked or unsubscribed by the API)
+using revoke_atom = caf::atom_constant<caf::atom("revoke")>;
+// the allowance listener (db/access_listener.hpp): NOTIFY every node; poll
+using notify_atom = caf::atom_constant<caf::atom("notify")>;
+using listen_atom = caf::atom_constant<caf::atom("listen")>;
 
 } // namespace sockd
 

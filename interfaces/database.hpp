@@ -2,6 +2,9 @@
 // back as errc::unavailable, never as exceptions.
 //
 //   allow(type, sub, handle, topic)  -> bool     the type's allowance query
+//   allow(type, subs, handle, topic) -> string_list  the subs the same query
+//                                               allows, in ONE statement for
+//                                               all of them (re-checks)
 //   ping                             -> true     readiness (SELECT 1)
 //   opened(cid, sub)                            sock_connections row; kept
 //                                               and retried while the
@@ -34,6 +37,8 @@ namespace sockd {
 using database_actor = caf::typed_actor<
   caf::replies_to<allow_atom, std::string, std::string, std::string,
                   std::string>::with<bool>,
+  caf::replies_to<allow_atom, std::string, string_list, std::string,
+                  std::string>::with<string_list>,
   caf::replies_to<ping_atom>::with<bool>,
   caf::reacts_to<opened_atom, std::string, std::string>,
   caf::reacts_to<closed_atom, std::string>,

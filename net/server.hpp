@@ -18,6 +18,7 @@
 #include "actors/topic_directory.hpp"
 #include "auth/jwt.hpp"
 #include "config/options.hpp"
+#include "interfaces/access.hpp"
 #include "interfaces/admin.hpp"
 #include "interfaces/database.hpp"
 
@@ -38,6 +39,9 @@ struct server_services {
   // The backend API's disconnect, census and presence: the cluster's
   // (cluster/admin.hpp) or this node's alone (actors/admin.hpp).
   node_admin_actor admin;
+  access_actor access; // live memberships, re-checked (actors/access.hpp)
+  // NOTIFY to every node's access actor (db/access_listener.hpp)
+  access_notifier_actor access_notifier;
 };
 
 namespace net {

@@ -104,6 +104,7 @@ void websocket_session<Stream>::start_connection() {
   cfg.limits.max_json_depth = opts.max_json_depth;
   cfg.limits.max_topic_bytes = static_cast<size_t>(opts.max_topic_bytes);
   cfg.keepalive = state_->svc.keepalive;
+  cfg.access = state_->svc.access;
   cfg.ping_timeout = std::chrono::seconds(opts.ping_timeout);
   // The node's registry of sockets by user (POST /api/disconnect).
   member who{cfg.cid, cfg.sub, caf::actor_addr{}, cfg.out};

@@ -119,3 +119,28 @@ test('the type refuses what it does not do, on any node', T, async () => {
   stranger.send({ action: 8, topic, id: 'j' });
   await stranger.next(h.isError('forbidden', { id: 'j' }));
 });
+
+test('a revoked client is cut off from a from-scratch topic (node2)', T,
+     async () => {
+  // Revocation needs nothing of the type but the leave it speaks anyway
+  // (docs/security.md, "Revocation").
+  const topic = await allowedTopic('r-a', 'r-b', 'r-d');
+  const a = await h.connect(nodes.node1, 'r-a');
+  const b = await h.connect(nodes.node2, 'r-b');
+  const d = await h.connect(nodes.node3, 'r-d');
+  for (const c of [a, b, d]) await c.subscribe(topic);
+  await cluster.pg.psql(`DELETE FROM ${h.SCHEMA}.topic_allowances`
+                        + ` WHERE user_sub = 'r-b'`);
+  const err = await b.next((f) => f && f.action === 'ERROR'
+    && f.topic === topic && f.payload.code === 'forbidden', 1000);
+  assert.equal(err.payload.request, 8);
+  for (const c of [a, d]) {
+    await c.next((f) => f && f.action === 4 && f.topic === topic
+      && f.payload === `r-b:${b.cid}`);
+  }
+  a.send({ action: 12, topic, payload: { after: true }, id: 'after' });
+  await a.next(h.isAck('after'));
+  await d.next((f) => h.isRelay(topic)(f) && f.payload.after === true);
+  await b.roundTrip();
+  assert.deepEqual(b.queued((f) => f && f.topic === topic), []);
+});

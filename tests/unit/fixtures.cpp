@@ -20,6 +20,18 @@ database_double(std::shared_ptr<database_script> script) {
         return unavailable();
       return script->allowed.count({sub, topic}) > 0;
     },
+    [=](allow_atom, const std::string&, const string_list& subs,
+        const std::string&, const std::string& topic)
+      -> caf::result<string_list> {
+      ++script->batched_allows;
+      if (script->down)
+        return unavailable();
+      string_list result;
+      for (auto& sub : subs)
+        if (script->allowed.count({sub, topic}) > 0)
+          result.push_back(sub);
+      return result;
+    },
     [=](ping_atom) -> caf::result<bool> {
       if (script->down)
         return unavailable();

@@ -78,6 +78,7 @@ struct database_script {
   std::vector<stored_message> stored;
   writer_list writers;
   size_t writer_queries = 0; // participant lists asked for
+  size_t batched_allows = 0;  // allow(type, subs, ...) re-checks asked for
   std::vector<std::string> opened;
   std::vector<std::string> closed;
 };

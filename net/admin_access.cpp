@@ -1,4 +1,4 @@
-// The access part of the backend API (docs/api_access.md):
+// The access part of the backend API (docs/api.md):
 //   POST /api/unsubscribe {user, topic}: the user's connections leave the
 //     topic on this node at once (the access actor), and on the other nodes
 //     through the database (NOTIFY to every node's allowance listener).

@@ -9,6 +9,7 @@ import { after, test } from 'node:test';
 
 import * as certs from './cluster_certs.mjs';
 import * as h from './harness.mjs';
+import * as placement from './placement.mjs';
 
 const T = { timeout: 60000 };
 const NAMES = ['node1', 'node2', 'node3'];
@@ -17,48 +18,11 @@ const MESSAGES = 500;
 let certDir;
 let ca;
 
-// -- rendezvous hashing, as cluster/placement.cpp computes it ---------------
-
-const MASK = (1n << 64n) - 1n;
-
-function weight(key, node) {
-  let h64 = 0xcbf29ce484222325n;
-  const bytes = Buffer.concat([Buffer.from(node), Buffer.from([0]),
-                               Buffer.from(key)]);
-  for (const b of bytes) {
-    h64 ^= BigInt(b);
-    h64 = (h64 * 0x100000001b3n) & MASK;
-  }
-  let x = h64;
-  x ^= x >> 30n;
-  x = (x * 0xbf58476d1ce4e5b9n) & MASK;
-  x ^= x >> 27n;
-  x = (x * 0x94d049bb133111ebn) & MASK;
-  x ^= x >> 31n;
-  return x;
-}
-
-function ownerOf(key, names) {
-  let best;
-  let bestWeight = -1n;
-  for (const name of names) {
-    const w = weight(key, name);
-    if (w > bestWeight || (w === bestWeight && name < best)) {
-      best = name;
-      bestWeight = w;
-    }
-  }
-  return best;
-}
-
-/// A fresh chat topic that `owner` owns among `names`.
-function topicOwnedBy(owner, names = NAMES) {
-  for (let i = 0; i < 1000; ++i) {
-    const topic = h.uniqueTopic('chat');
-    if (ownerOf(topic, names) === owner) return topic;
-  }
-  throw new Error(`no topic for ${owner}`);
-}
+// A fresh chat topic that `owner` owns among `names` (rendezvous hashing
+// as cluster/placement.cpp computes it: placement.mjs).
+const topicOwnedBy = (owner, names = NAMES) =>
+  placement.topicOwnedBy(owner, names);
+const { weight } = placement;
 
 // -- the cluster --------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 // Rendezvous placement as cluster/placement.cpp computes it, for tests that
-// need a topic owned by a given node (a copy of cluster.test.mjs's helpers).
+// need a topic owned by a given node (cluster.test.mjs checks it against
+// the C++ figures).
 import { uniqueTopic } from './harness.mjs';
 
 const MASK = (1n << 64n) - 1n;

@@ -10,6 +10,7 @@
 #include "auth/random.hpp"
 #include "auth/ticket.hpp"
 #include "interfaces/errors.hpp"
+#include "support/sockd_metrics.hpp"
 
 namespace sockd {
 
@@ -41,6 +42,7 @@ struct ticket_registry_state {
       if (auto i = tickets.find(expiry.front().second); i != tickets.end()) {
         release(i->second.sub);
         tickets.erase(i);
+        metrics::sockd.ticket(metrics::ticket_event::expired);
       }
       expiry.pop_front();
     }
@@ -81,6 +83,7 @@ ticket_registry(ticket_registry_actor::stateful_pointer<ticket_registry_state>
       auto connection_id = random_uuid();
       st.tickets.emplace(auth_code, ticket{sub, connection_id, now + st.ttl});
       st.expiry.emplace_back(now + st.ttl, auth_code);
+      metrics::sockd.ticket(metrics::ticket_event::issued);
       return auth_code + ":" + connection_id;
     },
     [=](redeem_atom, const std::string& text)
@@ -98,6 +101,7 @@ ticket_registry(ticket_registry_actor::stateful_pointer<ticket_registry_state>
       auto result = std::move(i->second);
       st.tickets.erase(i); // single use; the expiry entry is swept later
       st.release(result.sub);
+      metrics::sockd.ticket(metrics::ticket_event::redeemed);
       return {std::move(result.sub), std::move(result.connection_id)};
     },
   };

@@ -1,0 +1,132 @@
+// Prometheus metrics: counters, gauges and histograms that any thread
+// bumps with one relaxed atomic operation (no lock, no allocation, no
+// message), and a registry that renders them in the text exposition
+// format 0.0.4 on scrape. Series are declared up front with their label
+// values, so every label set is bounded by construction; sockd's own
+// catalogue is interfaces/metrics.hpp.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sockd::metrics {
+
+class counter {
+public:
+  void inc(uint64_t n = 1) noexcept {
+    value_.fetch_add(n, std::memory_order_relaxed);
+  }
+  uint64_t value() const noexcept {
+    return value_.load(std::memory_order_relaxed);
+  }
+
+private:
+  std::atomic<uint64_t> value_{0};
+};
+
+class gauge {
+public:
+  void add(int64_t n = 1) noexcept {
+    value_.fetch_add(n, std::memory_order_relaxed);
+  }
+  void sub(int64_t n = 1) noexcept {
+    value_.fetch_sub(n, std::memory_order_relaxed);
+  }
+  void set(int64_t n) noexcept { value_.store(n, std::memory_order_relaxed); }
+  int64_t value() const noexcept {
+    return value_.load(std::memory_order_relaxed);
+  }
+
+private:
+  std::atomic<int64_t> value_{0};
+};
+
+/// Observations in seconds; `bounds` are the upper bounds of the buckets
+/// (ascending; +Inf is implied). The sum is kept in nanoseconds so that it
+/// stays one integer add.
+class histogram {
+public:
+  explicit histogram(std::vector<double> bounds);
+
+  void observe(double seconds) noexcept;
+
+  const std::vector<double>& bounds() const { return bounds_; }
+  /// Observations <= bounds()[i] (not cumulative); the last is +Inf's own.
+  uint64_t bucket(size_t i) const noexcept {
+    return buckets_[i].load(std::memory_order_relaxed);
+  }
+  uint64_t count() const noexcept {
+    return count_.load(std::memory_order_relaxed);
+  }
+  double sum() const noexcept {
+    return static_cast<double>(sum_ns_.load(std::memory_order_relaxed)) / 1e9;
+  }
+
+private:
+  std::vector<double> bounds_;
+  std::unique_ptr<std::atomic<uint64_t>[]> buckets_; // bounds_.size() + 1
+  std::atomic<uint64_t> count_{0};
+  std::atomic<uint64_t> sum_ns_{0};
+};
+
+/// One `name="value"` pair of a series.
+struct label {
+  std::string name;
+  std::string value;
+};
+
+/// The families of one exposition, in registration order. Registration is
+/// for start-up (not thread-safe); render() may run on any thread while
+/// the metrics are bumped.
+class registry {
+public:
+  /// A sampled value: called on each scrape (e.g. open fds).
+  using sampler = std::function<double()>;
+
+  void add(const std::string& name, const std::string& help,
+           const counter& c, std::vector<label> labels = {});
+  void add(const std::string& name, const std::string& help, const gauge& g,
+           std::vector<label> labels = {});
+  void add(const std::string& name, const std::string& help,
+           const histogram& h, std::vector<label> labels = {});
+  /// `type` is "counter" or "gauge".
+  void add_sampled(const std::string& name, const std::string& help,
+                   const std::string& type, sampler fn,
+                   std::vector<label> labels = {});
+
+  /// The text format 0.0.4: `# HELP` and `# TYPE` once per family, then its
+  /// series.
+  std::string render() const;
+
+private:
+  enum class kind { counter, gauge, histogram, sampled };
+  struct series {
+    std::vector<label> labels;
+    kind k;
+    const void* metric; // counter, gauge or histogram
+    sampler fn;
+  };
+  struct family {
+    std::string name;
+    std::string help;
+    std::string type;
+    std::vector<series> members;
+  };
+  family& family_of(const std::string& name, const std::string& help,
+                    const std::string& type);
+
+  std::vector<family> families_;
+};
+
+/// A label value escaped for the text format (backslash, quote, newline).
+std::string escape_label(const std::string& value);
+
+/// A number as the text format writes it (integers without a fraction,
+/// +Inf, NaN).
+std::string format_number(double value);
+
+} // namespace sockd::metrics

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace sockd::metrics {
@@ -50,8 +51,14 @@ std::string format_number(double value) {
     std::snprintf(buf, sizeof(buf), "%.0f", value);
     return buf;
   }
+  // The shortest of 15, 16 or 17 digits that reads back as the same
+  // double (7.105, not 7.1050000000000004).
   char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.17g", value);
+  for (int digits = 15; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof(buf), "%.*g", digits, value);
+    if (std::strtod(buf, nullptr) == value)
+      break;
+  }
   return buf;
 }
 

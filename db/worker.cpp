@@ -290,8 +290,7 @@ caf::result<frame_list, bool> history(self_ptr self, const std::string& topic,
     return {std::move(p.frames), p.has_more};
   };
   return on_connection<caf::result<frame_list, bool>>(
-    db, metrics::db_kind::history, "loading history",
-                                                      query);
+    db, metrics::db_kind::history, "loading history", query);
 }
 
 caf::result<writer_list> writers(self_ptr self, const std::string& topic,
@@ -302,8 +301,7 @@ caf::result<writer_list> writers(self_ptr self, const std::string& topic,
     return load_writers(conn, topic, online, db.has_participant_query());
   };
   return on_connection<caf::result<writer_list>>(
-    db, metrics::db_kind::writers, "loading participants",
-                                                 query);
+    db, metrics::db_kind::writers, "loading participants", query);
 }
 
 worker_actor::behavior_type

@@ -83,6 +83,12 @@ void registry::add(const std::string& name, const std::string& help,
 }
 
 void registry::add(const std::string& name, const std::string& help,
+                   const sharded_counter& c, std::vector<label> labels) {
+  family_of(name, help, "counter")
+    .members.push_back({std::move(labels), kind::sharded, &c, {}});
+}
+
+void registry::add(const std::string& name, const std::string& help,
                    const gauge& g, std::vector<label> labels) {
   family_of(name, help, "gauge")
     .members.push_back({std::move(labels), kind::gauge, &g, {}});
@@ -166,6 +172,12 @@ std::string registry::render() const {
           out += f.name + label_text(s.labels) + ' '
                  + std::to_string(static_cast<const counter*>(s.metric)
                                     ->value())
+                 + '\n';
+          break;
+        case kind::sharded:
+          out += f.name + label_text(s.labels) + ' '
+                 + std::to_string(
+                   static_cast<const sharded_counter*>(s.metric)->value())
                  + '\n';
           break;
         case kind::gauge:

@@ -31,6 +31,39 @@ private:
   std::atomic<uint64_t> value_{0};
 };
 
+/// The cell of sharded counters the calling thread bumps: threads take
+/// slots in turn as they first count, so up to `sharded_cells` threads
+/// never share one.
+constexpr size_t sharded_cells = 16;
+inline size_t thread_slot() noexcept {
+  static std::atomic<size_t> next{0};
+  thread_local size_t slot = next.fetch_add(1, std::memory_order_relaxed)
+                             % sharded_cells;
+  return slot;
+}
+
+/// A counter bumped at a high rate from several threads (per socket write,
+/// per broadcast): a cell per thread slot, summed on scrape, so the
+/// threads do not pull one cache line between their cores.
+class sharded_counter {
+public:
+  void inc(uint64_t n = 1) noexcept {
+    cells_[thread_slot()].value.fetch_add(n, std::memory_order_relaxed);
+  }
+  uint64_t value() const noexcept {
+    uint64_t sum = 0;
+    for (auto& c : cells_)
+      sum += c.value.load(std::memory_order_relaxed);
+    return sum;
+  }
+
+private:
+  struct alignas(64) cell {
+    std::atomic<uint64_t> value{0};
+  };
+  cell cells_[sharded_cells];
+};
+
 class alignas(64) gauge {
 public:
   void add(int64_t n = 1) noexcept {
@@ -92,6 +125,8 @@ public:
 
   void add(const std::string& name, const std::string& help,
            const counter& c, std::vector<label> labels = {});
+  void add(const std::string& name, const std::string& help,
+           const sharded_counter& c, std::vector<label> labels = {});
   void add(const std::string& name, const std::string& help, const gauge& g,
            std::vector<label> labels = {});
   void add(const std::string& name, const std::string& help,
@@ -106,11 +141,11 @@ public:
   std::string render() const;
 
 private:
-  enum class kind { counter, gauge, histogram, sampled };
+  enum class kind { counter, sharded, gauge, histogram, sampled };
   struct series {
     std::vector<label> labels;
     kind k;
-    const void* metric; // counter, gauge or histogram
+    const void* metric; // counter, sharded_counter, gauge or histogram
     sampler fn;
   };
   struct family {

@@ -56,10 +56,10 @@ enum class subscribe_result : uint8_t {
 struct catalogue {
   gauge open_sockets;  // accepted TCP sockets of the listen address
   gauge connections;   // upgraded WebSocket connections
-  counter relayed;     // relay frames broadcast by topics
+  sharded_counter relayed; // relay frames broadcast by topics
   std::array<counter, error_code_slots> refused; // ERROR frames by code
-  counter deliveries;  // frames written to sockets
-  counter outbound_bytes;
+  sharded_counter deliveries; // frames written to sockets
+  sharded_counter outbound_bytes;
   counter slow_consumer_closes;
   std::array<counter, known_close_codes.size() + 1> closes;
   std::array<counter, static_cast<size_t>(ticket_event::count_)> tickets;

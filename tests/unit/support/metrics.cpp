@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "support/metrics.hpp"
 #include "support/sockd_metrics.hpp"
@@ -88,4 +90,22 @@ CAF_TEST(close codes are bucketed to the known ones and other) {
   CAF_CHECK_EQUAL(known_close_codes[close_bucket(1001)], 1001);
   CAF_CHECK_EQUAL(close_bucket(4321), known_close_codes.size());
   CAF_CHECK_EQUAL(close_bucket(0), known_close_codes.size());
+}
+
+CAF_TEST(a sharded counter sums what every thread added) {
+  sharded_counter c;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 20; ++t) // more threads than cells: some share
+    threads.emplace_back([&c] {
+      for (int i = 0; i < 1000; ++i)
+        c.inc(2);
+    });
+  for (auto& t : threads)
+    t.join();
+  CAF_CHECK_EQUAL(c.value(), 40000u);
+  registry reg;
+  reg.add("x_total", "Sharded.", c);
+  CAF_CHECK_EQUAL(reg.render(), "# HELP x_total Sharded.\n"
+                                "# TYPE x_total counter\n"
+                                "x_total 40000\n");
 }

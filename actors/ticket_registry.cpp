@@ -10,6 +10,7 @@
 #include "auth/random.hpp"
 #include "auth/ticket.hpp"
 #include "interfaces/errors.hpp"
+#include "support/sockd_metrics.hpp"
 
 namespace sockd {
 
@@ -42,6 +43,7 @@ struct ticket_registry_state {
       if (auto i = tickets.find(expiry.front().second); i != tickets.end()) {
         release(i->second.sub);
         tickets.erase(i);
+        metrics::sockd.ticket(metrics::ticket_event::expired);
       }
       expiry.pop_front();
     }
@@ -84,6 +86,7 @@ ticket_registry(ticket_registry_actor::stateful_pointer<ticket_registry_state>
       st.tickets.emplace(auth_code, ticket{sub, connection_id, now + st.ttl,
                                            valid_until});
       st.expiry.emplace_back(now + st.ttl, auth_code);
+      metrics::sockd.ticket(metrics::ticket_event::issued);
       return auth_code + ":" + connection_id;
     },
     [=](redeem_atom, const std::string& text)
@@ -101,6 +104,7 @@ ticket_registry(ticket_registry_actor::stateful_pointer<ticket_registry_state>
       auto result = std::move(i->second);
       st.tickets.erase(i); // single use; the expiry entry is swept later
       st.release(result.sub);
+      metrics::sockd.ticket(metrics::ticket_event::redeemed);
       return {std::move(result.sub), std::move(result.connection_id),
               result.valid_until};
     },

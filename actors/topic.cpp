@@ -27,6 +27,7 @@
 #include "interfaces/errors.hpp"
 #include "interfaces/refusal.hpp"
 #include "protocol/frame.hpp"
+#include "support/sockd_metrics.hpp"
 
 namespace sockd {
 
@@ -122,9 +123,11 @@ caf::result<bool> join(topic_pointer self, member who, caf::actor relay,
         auto& st = self->state;
         --st.pending_joins;
         if (allowed) {
+          metrics::sockd.subscribe(metrics::subscribe_result::allowed);
           admit(self, std::move(who), std::move(relay), std::move(node));
           rp.deliver(true);
         } else {
+          metrics::sockd.subscribe(metrics::subscribe_result::forbidden);
           rp.deliver(
             make_error(errc::forbidden, "not allowed to join " + st.ctx.topic));
         }
@@ -132,6 +135,7 @@ caf::result<bool> join(topic_pointer self, member who, caf::actor relay,
       },
       [=](caf::error& err) mutable {
         --self->state.pending_joins;
+        metrics::sockd.subscribe(metrics::subscribe_result::unavailable);
         rp.deliver(make_error(errc::unavailable,
                               "allowance check failed: "
                                 + self->system().render(err)));
@@ -268,6 +272,7 @@ void store_then_deliver(topic_pointer self, outgoing x,
     .then(
       [=](int64_t seq) {
         if (seq > 0) {
+          metrics::sockd.stored_messages.inc();
           entry->state = outgoing::ready;
         } else {
           // A retry of a row already stored (and broadcast then):
@@ -326,6 +331,11 @@ base_topic_actor::behavior_type topic_behavior(topic_pointer self,
   self->state.ctx = std::move(ctx);
   self->state.hooks = std::move(hooks);
   self->state.self = self;
+  // Live topics by type: the gauge is looked up once per topic (a lock),
+  // never per frame.
+  auto& live = metrics::topics_of_type(self->state.ctx.type);
+  live.add();
+  self->attach_functor([&live](const caf::error&) { live.sub(); });
   // A topic looked up whose join never comes (its connection died in
   // between) has nothing else that would stop it.
   self->delayed_send(caf::actor_cast<base_topic_actor>(self), spawn_grace,

@@ -5,6 +5,7 @@
 #include "actors/topic_state.hpp"
 
 #include "actors/fanout_stats.hpp"
+#include "support/sockd_metrics.hpp"
 #include "interfaces/errors.hpp"
 #include "protocol/frame.hpp"
 
@@ -124,6 +125,7 @@ caf::error topic_state::check(const publication& msg, delivery& route) {
 }
 
 void topic_state::deliver(const outgoing& x) {
+  metrics::sockd.relayed.inc();
   size_t cross_node = 0;
   switch (x.route) {
     case delivery::everyone:

@@ -14,6 +14,7 @@
 #include "cluster/view.hpp"
 #include "interfaces/errors.hpp"
 #include "support/log.hpp"
+#include "support/sockd_metrics.hpp"
 
 namespace sockd::cluster {
 
@@ -101,6 +102,7 @@ void publish_view(membership_pointer self) {
   if (names == st.last_names)
     return;
   st.last_names = names;
+  metrics::sockd.cluster_nodes.set(static_cast<int64_t>(names.size()));
   log_info("cluster: live nodes " + join_names(names));
   for (auto& listener : st.cfg.listeners)
     self->send(listener, view_atom::value, v);

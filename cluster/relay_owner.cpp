@@ -10,6 +10,7 @@
 #include "cluster/relay_state.hpp"
 #include "protocol/frame.hpp"
 #include "support/log.hpp"
+#include "support/sockd_metrics.hpp"
 
 namespace sockd::cluster::relay_detail {
 
@@ -108,6 +109,10 @@ void attach(relay_pointer self, caf::actor gateway, std::string owner_node,
   if (st.attached)
     st.detached_since = self->clock().now();
   st.attached = false;
+  // The topic's owner moved to another node: a handover, as this node's
+  // relay of the topic sees it.
+  if (!st.owner_node.empty() && st.owner_node != owner_node)
+    metrics::sockd.topic_handovers.inc();
   st.owner_node = std::move(owner_node);
   auto e = ++st.epoch;
   if (st.owner_lost)

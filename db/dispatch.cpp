@@ -8,6 +8,8 @@
 #include "interfaces/atoms.hpp"
 #include "interfaces/messages.hpp"
 
+#include "support/sockd_metrics.hpp"
+
 namespace sockd::db {
 
 std::optional<std::string> routing_key(const caf::type_erased_tuple& msg) {
@@ -43,6 +45,7 @@ struct keyed_policy {
                   caf::mailbox_element_ptr& ptr, caf::execution_unit* host) {
     // The pool never calls a policy with no workers.
     auto selected = workers[pick_worker(ptr->content(), workers.size(), *next)];
+    metrics::sockd.db_queue_depth.add(); // the worker's handler takes it
     guard.unlock();
     selected->enqueue(std::move(ptr), host);
   }

@@ -118,12 +118,12 @@ void store_each(session& db, const std::vector<stored_message>& msgs,
 
 } // namespace
 
-void write_batch(session& db, const std::vector<stored_message>& msgs,
+bool write_batch(session& db, const std::vector<stored_message>& msgs,
                  store_promises& promises) {
   auto* conn = db.get();
   if (conn == nullptr) {
     deliver_all(promises, not_stored(unavailable()));
-    return;
+    return false;
   }
   auto row_ids = make_row_ids(msgs.size());
   auto pid = conn->backendpid();
@@ -131,19 +131,20 @@ void write_batch(session& db, const std::vector<stored_message>& msgs,
     auto seqs = insert_messages(*conn, msgs, row_ids);
     for (size_t i = 0; i < promises.size(); ++i)
       promises[i].deliver(seqs[i]);
-    return;
+    return true;
   } catch (const pqxx::in_doubt_error& e) {
     settle(db, pid, msgs, row_ids, promises, e.what());
-    return;
+    return false;
   } catch (const pqxx::data_exception&) {
     // fall through: find the message that was refused
   } catch (const pqxx::integrity_constraint_violation&) {
     // fall through: find the message that was refused
   } catch (...) {
     deliver_all(promises, not_stored(current_failure(db, "storing messages")));
-    return;
+    return false;
   }
   store_each(db, msgs, row_ids, promises);
+  return true; // each answered on its own; the batch itself ran
 }
 
 } // namespace sockd::db

@@ -24,8 +24,9 @@ using store_promises = std::vector<caf::typed_response_promise<int64_t>>;
 
 /// Writes `msgs` in one transaction and answers promises[i] for msgs[i]:
 /// its seq (0: a row with its connection, topic and id existed), or why it
-/// was not stored.
-void write_batch(session& db, const std::vector<stored_message>& msgs,
+/// was not stored. True when the transaction (or its per-message retry)
+/// ran, false when the batch failed as a whole.
+bool write_batch(session& db, const std::vector<stored_message>& msgs,
                  store_promises& promises);
 
 } // namespace sockd::db

@@ -24,6 +24,7 @@
 #include "db/topic_messages.hpp"
 #include "interfaces/errors.hpp"
 #include "support/log.hpp"
+#include "support/sockd_metrics.hpp"
 
 namespace sockd::db {
 
@@ -45,6 +46,37 @@ constexpr size_t max_row_run = 250;
 constexpr auto retry_interval = std::chrono::seconds{1};
 
 constexpr int32_t max_page_size = 1000;
+
+// Times one request for the sockd_db_* metrics.
+class request_timer {
+public:
+  explicit request_timer(metrics::db_kind kind)
+    : m_(metrics::sockd.of(kind)), start_(std::chrono::steady_clock::now()) {
+    // nop
+  }
+
+  void finish(bool ok) {
+    std::chrono::duration<double> took = std::chrono::steady_clock::now()
+                                         - start_;
+    m_.latency.observe(took.count());
+    (ok ? m_.ok : m_.error).inc();
+  }
+
+  template <class... Ts>
+  caf::result<Ts...> done(caf::result<Ts...> r) {
+    finish(r.flag != caf::rt_error);
+    return r;
+  }
+
+private:
+  metrics::db_metrics& m_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+// A request the pool handed over (db/dispatch.cpp counted it) is taken.
+void taken() {
+  metrics::sockd.db_queue_depth.sub();
+}
 
 struct worker_state {
   std::unique_ptr<session> db;
@@ -69,7 +101,8 @@ void commit_batch(self_ptr self) {
   auto promises = std::move(st.promises);
   st.batch.clear();
   st.promises.clear();
-  write_batch(*st.db, msgs, promises);
+  request_timer timer{metrics::db_kind::store};
+  timer.finish(write_batch(*st.db, msgs, promises));
 }
 
 caf::result<int64_t> store(self_ptr self, const stored_message& msg) {
@@ -162,7 +195,10 @@ void drain(self_ptr self) {
   std::vector<pending_rows::op> run;
   for (size_t n = 0; n < retry_burst && !st.pending.empty(); n += run.size()) {
     st.pending.front_run(max_row_run, run);
-    if (!write_run(*st.db, run)) {
+    request_timer timer{metrics::db_kind::connections};
+    auto written = write_run(*st.db, run);
+    timer.finish(written);
+    if (!written) {
       arm_retry(self);
       return;
     }
@@ -191,15 +227,19 @@ void closed(self_ptr self, std::string cid) {
 
 // A read's frame: without a connection the answer is `unavailable`; a
 // query that throws answers what current_failure makes of the exception.
+// Each is one database request of `kind` in sockd_db_requests_total and
+// its latency histogram.
 template <class Result, class Query>
-Result on_connection(session& db, const std::string& what, Query query) {
+Result on_connection(session& db, metrics::db_kind kind,
+                     const std::string& what, Query query) {
+  request_timer timer{kind};
   auto* conn = db.get();
   if (conn == nullptr)
-    return unavailable();
+    return timer.done(Result{unavailable()});
   try {
-    return query(*conn);
+    return timer.done(Result{query(*conn)});
   } catch (...) {
-    return current_failure(db, what);
+    return timer.done(Result{current_failure(db, what)});
   }
 }
 
@@ -225,7 +265,7 @@ caf::result<bool> allow(self_ptr self, const std::string& type,
     return yes;
   };
   return on_connection<caf::result<bool>>(
-    db, "allowance query for type " + type, query);
+    db, metrics::db_kind::allow, "allowance query for type " + type, query);
 }
 
 // One statement for every sub of a topic's members (a re-check).
@@ -267,7 +307,9 @@ caf::result<bool> ping(self_ptr self) {
     tx.exec_prepared1(stmt::ping);
     return true;
   };
-  return on_connection<caf::result<bool>>(*self->state.db, "ping", query);
+  return on_connection<caf::result<bool>>(*self->state.db,
+                                          metrics::db_kind::ping, "ping",
+                                          query);
 }
 
 caf::result<frame_list, bool> history(self_ptr self, const std::string& topic,
@@ -284,8 +326,8 @@ caf::result<frame_list, bool> history(self_ptr self, const std::string& topic,
     auto p = load_history(conn, topic, page, page_size);
     return {std::move(p.frames), p.has_more};
   };
-  return on_connection<caf::result<frame_list, bool>>(db, "loading history",
-                                                      query);
+  return on_connection<caf::result<frame_list, bool>>(
+    db, metrics::db_kind::history, "loading history", query);
 }
 
 caf::result<writer_list> writers(self_ptr self, const std::string& topic,
@@ -295,8 +337,8 @@ caf::result<writer_list> writers(self_ptr self, const std::string& topic,
   auto query = [&](pqxx::connection& conn) {
     return load_writers(conn, topic, online, db.has_participant_query());
   };
-  return on_connection<caf::result<writer_list>>(db, "loading participants",
-                                                 query);
+  return on_connection<caf::result<writer_list>>(
+    db, metrics::db_kind::writers, "loading participants", query);
 }
 
 worker_actor::behavior_type
@@ -315,23 +357,37 @@ worker(self_ptr self, std::shared_ptr<const database_config> cfg,
   return {
     [self](allow_atom, const std::string& type, const std::string& sub,
            const std::string& handle, const std::string& topic) {
+      taken();
       return allow(self, type, sub, handle, topic);
     },
     [self](allow_atom, const std::string& type, const string_list& subs,
            const std::string& handle, const std::string& topic) {
+      taken();
       return allow_many(self, type, subs, handle, topic);
     },
-    [self](ping_atom) { return ping(self); },
+    [self](ping_atom) {
+      taken();
+      return ping(self);
+    },
     [self](opened_atom, std::string cid, std::string sub) {
+      taken();
       opened(self, std::move(cid), std::move(sub));
     },
-    [self](closed_atom, std::string cid) { closed(self, std::move(cid)); },
-    [self](store_atom, const stored_message& msg) { return store(self, msg); },
+    [self](closed_atom, std::string cid) {
+      taken();
+      closed(self, std::move(cid));
+    },
+    [self](store_atom, const stored_message& msg) {
+      taken();
+      return store(self, msg);
+    },
     [self](history_atom, const std::string& topic, int32_t page,
            int32_t page_size) {
+      taken();
       return history(self, topic, page, page_size);
     },
     [self](writers_atom, const std::string& topic, const string_list& online) {
+      taken();
       return writers(self, topic, online);
     },
     [self](retry_atom) {

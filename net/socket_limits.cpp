@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "support/sockd_metrics.hpp"
+
 namespace sockd::net {
 
 open_token& open_token::operator=(open_token&& other) noexcept {
@@ -56,6 +58,7 @@ socket_limits::verdict socket_limits::admit(const asio::ip::address& address,
   ++count;
   ++pending_total_;
   ++open_;
+  metrics::sockd.open_sockets.add();
   open = open_token{this};
   pending = pending_token{this, addr};
   return verdict::ok;
@@ -80,6 +83,7 @@ int socket_limits::pending(const asio::ip::address& address) const {
 void socket_limits::close_one() {
   std::lock_guard<std::mutex> guard{mtx_};
   --open_;
+  metrics::sockd.open_sockets.sub();
 }
 
 void socket_limits::upgraded(const asio::ip::address& address) {

@@ -12,6 +12,7 @@
 #include "net/server_state.hpp"
 #include "net/socket_outbound.hpp"
 #include "support/log.hpp"
+#include "support/sockd_metrics.hpp"
 
 namespace sockd::net {
 
@@ -79,6 +80,7 @@ void websocket_session<Stream>::on_accept(beast::error_code ec) {
     socket().non_blocking(true, ignored);
   }
   phase_ = phase::open;
+  metrics::sockd.connections.add();
   start_connection();
   if (state_->stopping)
     do_close(ws::close_code::going_away, "going away");
@@ -148,6 +150,7 @@ void websocket_session<Stream>::do_close(uint16_t code, std::string reason) {
     return;
   }
   phase_ = phase::closing;
+  count_close(code);
   // Frames read from now on are dropped: a paused read goes on, to see
   // the peer's close.
   wake_reader();
@@ -159,6 +162,15 @@ void websocket_session<Stream>::do_close(uint16_t code, std::string reason) {
   if (slow)
     batch_.drop_unstarted();
   queue_control(ws::opcode::close, ws::close_payload(code, reason));
+}
+
+// Each connection's close counts once, under the code it ended with.
+template <class Stream>
+void websocket_session<Stream>::count_close(uint16_t code) {
+  if (close_counted_)
+    return;
+  close_counted_ = true;
+  metrics::sockd.close(code);
 }
 
 template <class Stream>
@@ -173,6 +185,7 @@ void websocket_session<Stream>::on_peer_close(uint16_t code) {
   outbox_.shut_data(true);
   auto answer = code == ws::close_code::no_status ? ws::close_code::normal
                                                   : code;
+  count_close(code == ws::close_code::no_status ? 1005 : code);
   queue_control(ws::opcode::close, ws::close_payload(answer, {}));
 }
 
@@ -209,6 +222,7 @@ void websocket_session<Stream>::on_close_written() {
 
 template <class Stream>
 void websocket_session<Stream>::on_slow_consumer() {
+  metrics::sockd.slow_consumer_closes.inc();
   log_warn("slow consumer: queued over "
              + std::to_string(state_->svc.opts.max_queued_bytes) + " bytes",
            {{"connection", grant_.cid}, {"user", grant_.sub}, {"close", "1008"}});
@@ -254,6 +268,10 @@ template <class Stream>
 void websocket_session<Stream>::finish() {
   if (phase_ == phase::done)
     return;
+  if (conn_) { // it was open: counted in on_accept
+    metrics::sockd.connections.sub();
+    count_close(1006); // no close frame went either way: cut
+  }
   phase_ = phase::done;
   outbox_.shut();
   if (conn_)

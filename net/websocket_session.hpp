@@ -148,6 +148,7 @@ private:
   void on_peer_finished();
   void on_close_written();
   void on_slow_consumer();
+  void count_close(uint16_t code);
   void start_linger();
   void on_linger(beast::error_code ec);
   void shutdown_send();
@@ -186,6 +187,7 @@ private:
   frame_batch batch_; // the write under way
   std::unique_ptr<asio::steady_timer> linger_; // only while closing
   uint64_t id_ = 0;
+  bool close_counted_ = false; // in sockd_closes_total
   // Frames in flight to the connection actor (strand adds, actor removes).
   std::atomic<uint32_t> inbound_frames_{0};
   std::atomic<size_t> inbound_bytes_{0};

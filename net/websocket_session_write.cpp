@@ -12,6 +12,7 @@
 
 #include "net/fail.hpp"
 #include "net/tls_stream.hpp"
+#include "support/sockd_metrics.hpp"
 
 namespace sockd::net {
 
@@ -128,6 +129,7 @@ bool websocket_session<Stream>::write_batch() {
                                  scratch.size(), copy_below);
     auto n = ::sendmsg(socket().native_handle(), &msg, MSG_NOSIGNAL);
     if (n >= 0) {
+      metrics::sockd.outbound_bytes.inc(static_cast<uint64_t>(n));
       batch_.advance(static_cast<size_t>(n));
       continue;
     }
@@ -169,6 +171,8 @@ void websocket_session<Stream>::on_write(beast::error_code ec) {
 template <class Stream>
 void websocket_session<Stream>::on_batch_written() {
   auto had_close = batch_.ends_with_close();
+  // One add per batch: the frames written, control frames included.
+  metrics::sockd.deliveries.inc(batch_.frames().size());
   batch_.clear(busy_capacity);
   outbox_.written();
   if (had_close)
@@ -182,6 +186,7 @@ bool websocket_session<Stream>::write_tls() {
   // The bytes are the stream's now: a slow consumer's close (which drops
   // the frames not started) must not drop frames already in this write.
   batch_.advance(io_.out.size());
+  metrics::sockd.outbound_bytes.inc(io_.out.size());
   writing_ = true;
   asio::async_write(io_.stream, asio::buffer(io_.out),
                     beast::bind_front_handler(&websocket_session::on_tls_write,

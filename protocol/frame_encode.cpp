@@ -13,6 +13,7 @@
 
 #include "protocol/json_scan.hpp"
 #include "support/hex.hpp"
+#include "support/sockd_metrics.hpp"
 
 namespace sockd::protocol {
 
@@ -152,6 +153,7 @@ std::string encode_replay(std::string_view stored) {
 }
 
 std::string encode_error(const refusal& r) {
+  metrics::sockd.refuse(static_cast<uint8_t>(r.code));
   // The payload's keys in nlohmann's order (sorted), as before.
   std::string out = "{\"action\":\"ERROR\",\"topic\":";
   out += r.topic.empty() ? std::string{"null"} : quote(r.topic);

@@ -9,6 +9,7 @@ packages=(
   postgresql-15 postgresql-client-15
   curl ca-certificates
   coturn  # turnserver and turnutils_uclient: tests/integration/turn.test.mjs, clients/js test:call
+  prometheus  # prometheus and promtool: tests/integration/metrics.test.mjs, admin.test.mjs
   openssl  # the CLI: throwaway CAs and certificates of the TLS tests
   clang libclang-rt-14-dev  # the fuzzers of fuzz/ (libFuzzer, scripts/fuzz.sh)
   systemd  # systemd-analyze verify of deploy/systemd/sockd.service

@@ -295,7 +295,8 @@ caf::result<string_list> allow_many(self_ptr self, const std::string& type,
     return allowed;
   };
   return on_connection<caf::result<string_list>>(
-    db, "allowance re-check for type " + type, query);
+    db, metrics::db_kind::recheck, "allowance re-check for type " + type,
+    query);
 }
 
 caf::result<bool> ping(self_ptr self) {

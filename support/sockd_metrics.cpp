@@ -27,6 +27,8 @@ const char* to_string(db_kind kind) {
   switch (kind) {
     case db_kind::allow:
       return "allow";
+    case db_kind::recheck:
+      return "recheck";
     case db_kind::store:
       return "store";
     case db_kind::history:

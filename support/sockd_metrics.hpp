@@ -19,15 +19,18 @@ namespace sockd::metrics {
 /// Error codes are a uint8_t enum with fewer values than this.
 constexpr size_t error_code_slots = 32;
 
-/// The close codes counted by value; any other is "other".
-constexpr std::array<uint16_t, 12> known_close_codes{
-  1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1013};
+/// The close codes counted by value; any other is "other". 4001 and 4002
+/// are sockd's own (protocol/close_codes.hpp: disconnect, token expired).
+constexpr std::array<uint16_t, 14> known_close_codes{
+  1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1013,
+  4001, 4002};
 
 /// Index of `code` in known_close_codes, or known_close_codes.size().
 size_t close_bucket(uint16_t code);
 
 enum class db_kind : uint8_t {
   allow,       // allowance queries (SUBSCRIBE)
+  recheck,     // batched allowance re-checks of live members
   store,       // a batch of stored messages
   history,     // LOAD_MESSAGES
   writers,     // LOAD_SUBSCRIBERS

@@ -88,6 +88,7 @@ CAF_TEST(an observation on a bound falls into that bucket) {
 CAF_TEST(close codes are bucketed to the known ones and other) {
   CAF_CHECK_EQUAL(known_close_codes[close_bucket(1008)], 1008);
   CAF_CHECK_EQUAL(known_close_codes[close_bucket(1001)], 1001);
+  CAF_CHECK_EQUAL(known_close_codes[close_bucket(4002)], 4002);
   CAF_CHECK_EQUAL(close_bucket(4321), known_close_codes.size());
   CAF_CHECK_EQUAL(close_bucket(0), known_close_codes.size());
 }

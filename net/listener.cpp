@@ -10,86 +10,16 @@
 
 namespace sockd::net {
 
-namespace {
-
-// After an accept error (e.g. out of file descriptors), wait a little
-// instead of spinning.
-constexpr auto accept_backoff = std::chrono::milliseconds(100);
-
-} // namespace
-
 listener::listener(std::shared_ptr<server_state> st)
-  : state_(std::move(st)),
-    acceptor_(asio::make_strand(state_->ioc)),
-    backoff_(acceptor_.get_executor()) {
+  : accept_loop(st->ioc, "accept"), state_(std::move(st)) {
   // nop
 }
 
-bool listener::open(const tcp::endpoint& endpoint, std::string& error) {
-  beast::error_code ec;
-  auto step = [&](const char* what) {
-    if (!ec)
-      return true;
-    error = std::string{what} + " " + endpoint_string(endpoint) + ": "
-            + ec.message();
-    return false;
-  };
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!step("cannot open"))
-    return false;
-  acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!step("cannot set reuse_address on"))
-    return false;
-  acceptor_.bind(endpoint, ec);
-  if (!step("cannot bind"))
-    return false;
-  acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  return step("cannot listen on");
-}
-
-tcp::endpoint listener::local_endpoint() const {
-  beast::error_code ec;
-  return acceptor_.local_endpoint(ec);
-}
-
-void listener::run() {
-  asio::dispatch(acceptor_.get_executor(),
-                 [self = shared_from_this()] { self->do_accept(); });
-}
-
-void listener::stop() {
-  asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
-    self->stopped_ = true;
-    beast::error_code ec;
-    self->acceptor_.close(ec);
-    self->backoff_.cancel();
-  });
-}
-
-void listener::do_accept() {
-  if (stopped_)
-    return;
-  // Each connection gets its own strand.
-  acceptor_.async_accept(asio::make_strand(state_->ioc),
-                         beast::bind_front_handler(&listener::on_accept,
-                                                   shared_from_this()));
-}
-
-void listener::on_accept(beast::error_code ec, tcp::socket socket) {
-  if (ec) {
-    if (ec == asio::error::operation_aborted || stopped_)
-      return;
-    fail(ec, "accept");
-    backoff_.expires_after(accept_backoff);
-    backoff_.async_wait(beast::bind_front_handler(&listener::on_backoff,
-                                                  shared_from_this()));
-    return;
-  }
+void listener::on_socket(tcp::socket socket) {
   beast::error_code ignored;
   auto peer = socket.remote_endpoint(ignored);
   if (ignored) { // gone already (reset before we got to it)
     socket.close(ignored);
-    do_accept();
     return;
   }
   open_token open;
@@ -99,7 +29,6 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
     // No answer: an HTTP reply would cost what the cap is there to save.
     socket.close(ignored);
     refused(verdict);
-    do_accept();
     return;
   }
   socket.set_option(tcp::no_delay(true), ignored);
@@ -116,7 +45,6 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
                                          std::move(pending))
       ->run();
   }
-  do_accept();
 }
 
 void listener::refused(socket_limits::verdict why) {
@@ -141,11 +69,6 @@ void listener::refused(socket_limits::verdict why) {
   refused_full_ = 0;
   refused_pending_ = 0;
   refused_address_ = 0;
-}
-
-void listener::on_backoff(beast::error_code ec) {
-  if (!ec)
-    do_accept();
 }
 
 bool resolve_listen(const std::string& host, uint16_t port,

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "net/accept_loop.hpp"
 #include "net/beast.hpp"
 #include "net/socket_limits.hpp"
 
@@ -16,32 +17,15 @@ namespace sockd::net {
 
 struct server_state;
 
-class listener : public std::enable_shared_from_this<listener> {
+class listener : public accept_loop {
 public:
   explicit listener(std::shared_ptr<server_state> st);
 
-  /// Opens, binds (reuse_address) and listens; false with `error` set on
-  /// failure.
-  bool open(const tcp::endpoint& endpoint, std::string& error);
-
-  /// The bound address (the real port when port 0 was asked for).
-  tcp::endpoint local_endpoint() const;
-
-  void run();
-
-  /// Stops accepting; thread-safe.
-  void stop();
-
 private:
-  void do_accept();
-  void on_accept(beast::error_code ec, tcp::socket socket);
-  void on_backoff(beast::error_code ec);
+  void on_socket(tcp::socket socket) override;
   void refused(socket_limits::verdict why);
 
   std::shared_ptr<server_state> state_;
-  tcp::acceptor acceptor_;
-  asio::steady_timer backoff_;
-  bool stopped_ = false;
   // Sockets closed at accept since the last log line (one a second).
   uint64_t refused_full_ = 0;
   uint64_t refused_address_ = 0;

@@ -87,6 +87,7 @@ bool server::open_admin(std::string& error) {
   }
   admin_ = std::make_shared<net::admin_listener>(state_);
   if (!admin_->open(endpoint, error)) {
+    error = "admin_listen: " + error;
     admin_.reset();
     return false;
   }

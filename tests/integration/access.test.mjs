@@ -30,19 +30,8 @@ const server = h.useServer({
     CREATE TABLE ${S}.room_members (user_id text, room text);`),
 });
 
-const forbidden = (topic) => {
-  const fn = (f) => f && f.action === 'ERROR' && f.topic === topic
-    && f.payload && f.payload.code === 'forbidden';
-  fn.label = `ERROR forbidden on ${topic}`;
-  return fn;
-};
-
-const leftNotice = (topic, c) => {
-  const fn = (f) => f && f.topic === topic && f.action === 4
-    && f.payload === `${c.sub}:${c.cid}`;
-  fn.label = `action 4 for ${c.sub}:${c.cid}`;
-  return fn;
-};
+const forbidden = (topic) => h.isError('forbidden', { topic });
+const leftNotice = h.isLeft;
 
 /// `from` relays a numbered message with an id and waits for its ack (the
 /// topic has queued it on every member's socket by then); `to` receive it.

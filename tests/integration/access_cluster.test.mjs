@@ -35,19 +35,8 @@ const cluster = h.useCluster({
 });
 const nodes = cluster.nodes;
 
-const forbidden = (topic) => {
-  const fn = (f) => f && f.action === 'ERROR' && f.topic === topic
-    && f.payload && f.payload.code === 'forbidden';
-  fn.label = `ERROR forbidden on ${topic}`;
-  return fn;
-};
-
-const leftNotice = (topic, c) => {
-  const fn = (f) => f && f.topic === topic && f.action === 4
-    && f.payload === `${c.sub}:${c.cid}`;
-  fn.label = `action 4 for ${c.sub}:${c.cid}`;
-  return fn;
-};
+const forbidden = (topic) => h.isError('forbidden', { topic });
+const leftNotice = h.isLeft;
 
 test('a revoked user on node2 is cut off from a topic of node1 within 1 s', T,
      async () => {

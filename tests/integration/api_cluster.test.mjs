@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import * as h from './harness.mjs';
+import * as placement from './placement.mjs';
 
 const T = { timeout: 60000 };
 const NAMES = ['node1', 'node2', 'node3'];
@@ -41,45 +42,8 @@ async function onEveryNode(topic, sub) {
   return clients;
 }
 
-// Rendezvous hashing as cluster/placement.cpp computes it (the same code
-// as cluster.test.mjs).
-const MASK = (1n << 64n) - 1n;
-function weight(key, node) {
-  let x = 0xcbf29ce484222325n;
-  for (const b of Buffer.concat([Buffer.from(node), Buffer.from([0]),
-                                 Buffer.from(key)])) {
-    x ^= BigInt(b);
-    x = (x * 0x100000001b3n) & MASK;
-  }
-  x ^= x >> 30n;
-  x = (x * 0xbf58476d1ce4e5b9n) & MASK;
-  x ^= x >> 27n;
-  x = (x * 0x94d049bb133111ebn) & MASK;
-  x ^= x >> 31n;
-  return x;
-}
-function ownerName(key) {
-  let best;
-  let bestWeight = -1n;
-  for (const name of NAMES) {
-    const w = weight(key, name);
-    if (w > bestWeight || (w === bestWeight && name < best)) {
-      best = name;
-      bestWeight = w;
-    }
-  }
-  return best;
-}
-function topicOwnedBy(owner) {
-  for (;;) {
-    const topic = h.uniqueTopic();
-    if (ownerName(topic) === owner) return topic;
-  }
-}
-
-test('placement helper agrees with the C++ implementation', () => {
-  assert.equal(weight('chat:lobby', 'node1'), 0x882c40ffbde6b990n);
-});
+// A fresh topic `owner` owns (rendezvous hashing: placement.mjs).
+const topicOwnedBy = (owner) => placement.topicOwnedBy(owner, NAMES);
 
 test('publish through node 3 reaches every node in one order with client relays',
      T, async () => {

@@ -23,7 +23,8 @@ export { Client, closeAllClients, openSocket } from './harness/client.mjs';
 export { liveLine, startCluster } from './harness/cluster.mjs';
 export { ISO_MS_RE, SCHEMA, SECRET, TICKET_RE, UUID_RE }
   from './harness/constants.mjs';
-export { isAck, isError, isRelay, isReply } from './harness/frame_match.mjs';
+export { isAck, isError, isLeft, isRelay, isReply }
+  from './harness/frame_match.mjs';
 export { getTicket, request } from './harness/http.mjs';
 export { hs256Token, noneToken, nowSeconds, rs256Token, rsaKeyPair, userToken }
   from './harness/jwt.mjs';

@@ -50,6 +50,16 @@ export function isRelay(topic) {
   return fn;
 }
 
+/// A frame predicate: the notice (action 4) that `client` (its `sub` and
+/// `cid`) left `topic`.
+export function isLeft(topic, client) {
+  const who = `${client.sub}:${client.cid}`;
+  const fn = (f) => f && f.topic === topic && f.action === 4
+    && f.payload === who;
+  fn.label = `action 4 for ${who}`;
+  return fn;
+}
+
 /// A frame predicate: any ERROR or ACK frame.
 export function isReply(f) {
   return f && (f.action === 'ERROR' || f.action === 'ACK');

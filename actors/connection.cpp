@@ -102,6 +102,20 @@ void join_answered(connection_pointer self, const std::string& topic) {
     handle(self, std::move(in));
 }
 
+// What a SUBSCRIBE asked of positions; null for a plain one.
+std::shared_ptr<const recovery_request>
+recovery_of(const protocol::inbound& in) {
+  if (!in.recover && !in.since)
+    return nullptr;
+  auto r = std::make_shared<recovery_request>();
+  if (in.since) {
+    r->has_since = true;
+    r->epoch = in.since->epoch;
+    r->offset = in.since->offset;
+  }
+  return r;
+}
+
 // Finds the topic and joins it. A topic that stopped between lookup and
 // join answers `request_receiver_down`; the directory has forgotten it by
 // then, so looking up again spawns a fresh one.
@@ -112,7 +126,8 @@ void subscribe(connection_pointer self, protocol::inbound in, int attempt) {
     .then(
       [=](topic_actor topic) {
         auto& cfg = self->state.cfg;
-        member who{cfg.cid, cfg.sub, self->address(), cfg.out};
+        member who{cfg.cid, cfg.sub, self->address(), cfg.out,
+                   recovery_of(in)};
         self->request(topic, caf::infinite, join_atom::value, std::move(who))
           .then(
             [=](bool) {

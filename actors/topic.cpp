@@ -328,6 +328,9 @@ remote_member_list presence(topic_pointer self) {
 base_topic_actor::behavior_type topic_behavior(topic_pointer self,
                                                 topic_context ctx,
                                                 topic_hooks_ptr hooks) {
+  // A fresh epoch per spawn: positions of an earlier topic of this name
+  // (stopped, restarted, another owner) never match this history.
+  self->state.history = topic_history{ctx.history, new_epoch()};
   self->state.ctx = std::move(ctx);
   self->state.hooks = std::move(hooks);
   self->state.self = self;

@@ -17,6 +17,7 @@ namespace {
 struct directory_state {
   std::shared_ptr<const topic_types> types;
   database_actor db;
+  topic_history_limits history;
   std::unordered_map<std::string, topic_actor> topics;
   std::unordered_map<caf::actor_addr, std::string> topic_by_addr;
 
@@ -28,9 +29,11 @@ using directory_pointer =
 
 topic_directory_actor::behavior_type
 topic_directory(directory_pointer self,
-                std::shared_ptr<const topic_types> types, database_actor db) {
+                std::shared_ptr<const topic_types> types, database_actor db,
+                topic_history_limits history) {
   self->state.types = std::move(types);
   self->state.db = std::move(db);
+  self->state.history = history;
   // A topic stops when its last member leaves; forget it then, so the next
   // lookup spawns a fresh one.
   self->set_down_handler([=](caf::down_msg& msg) {
@@ -64,7 +67,8 @@ topic_directory(directory_pointer self,
       if (type == nullptr)
         return make_error(errc::forbidden, "no such topic type");
       topic_context ctx{topic, parts->first, parts->second, st.db,
-                        std::chrono::seconds(10), type->options.settings};
+                        std::chrono::seconds(10), type->options.settings,
+                        st.history};
       auto handle = type->factory(self->system(), std::move(ctx));
       self->monitor(handle);
       st.topic_by_addr.emplace(handle.address(), topic);
@@ -79,8 +83,8 @@ topic_directory(directory_pointer self,
 topic_directory_actor
 spawn_topic_directory(caf::actor_system& sys,
                       std::shared_ptr<const topic_types> types,
-                      database_actor db) {
-  return sys.spawn(topic_directory, std::move(types), std::move(db));
+                      database_actor db, topic_history_limits history) {
+  return sys.spawn(topic_directory, std::move(types), std::move(db), history);
 }
 
 } // namespace sockd

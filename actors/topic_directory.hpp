@@ -14,6 +14,7 @@
 
 #include "interfaces/atoms.hpp"
 #include "interfaces/database.hpp"
+#include "actors/topic_type.hpp"
 #include "interfaces/topic.hpp"
 
 namespace sockd {
@@ -25,10 +26,11 @@ using topic_directory_actor = caf::typed_actor<
 
 class topic_types;
 
-/// The directory, spawning topics with the registered types.
+/// The directory, spawning topics with the registered types; each keeps
+/// its recent broadcasts within `history`.
 topic_directory_actor
 spawn_topic_directory(caf::actor_system& sys,
                       std::shared_ptr<const topic_types> types,
-                      database_actor db);
+                      database_actor db, topic_history_limits history = {});
 
 } // namespace sockd

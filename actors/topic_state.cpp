@@ -23,11 +23,6 @@ void topic_state::flush_sockets() {
     out->flush();
 }
 
-void topic_state::acknowledge(const member& who) const {
-  who.out->send(make_frame(
-    protocol::encode_control(protocol::action::subscribe, ctx.topic)));
-}
-
 // -- topic_room ---------------------------------------------------------------
 
 std::vector<const member*> topic_state::members() const {
@@ -62,10 +57,22 @@ void topic_state::send_to_all(frame_ptr frame) {
     caf::anon_send(kvp.second, deliver_atom::value, *frame);
 }
 
+void topic_state::send_to_all(const frame_ptr& frame,
+                              const frame_ptr& positioned) {
+  for (auto& kvp : membership.by_cid())
+    if (!kvp.second.relay)
+      queue_to(kvp.second.info.out,
+               kvp.second.info.recovery ? positioned : frame);
+  for (auto& kvp : membership.relays())
+    caf::anon_send(kvp.second, deliver_atom::value, *frame);
+}
+
 // -- members ------------------------------------------------------------------
 
 const joined_member& topic_state::add(member who, caf::actor relay,
                                       std::string node) {
+  if (who.recovery)
+    ++positioned;
   auto result = membership.add(std::move(who), std::move(relay),
                                std::move(node));
   if (result.watch)
@@ -78,6 +85,8 @@ void topic_state::remove(const std::string& cid, bool moved) {
   if (!out)
     return;
   auto& gone = out->gone;
+  if (gone.recovery)
+    --positioned;
   if (out->unwatch)
     self->demonitor(gone.conn);
   if (!moved)
@@ -128,11 +137,19 @@ void topic_state::deliver(const outgoing& x) {
   metrics::sockd.relayed.inc();
   size_t cross_node = 0;
   switch (x.route) {
-    case delivery::everyone:
-      send_to_all(x.frame);
+    case delivery::everyone: {
+      // Only broadcasts to everyone get a position: a targeted relay is not
+      // everyone's to replay.
+      auto offset = history.record(x.frame, self->clock().now());
+      if (positioned == 0)
+        send_to_all(x.frame);
+      else
+        send_to_all(x.frame, make_frame(protocol::encode_positioned(
+                               *x.frame, offset, history.epoch())));
       for (auto& kvp : membership.relays())
         cross_node += on_other_node(kvp.second) ? 1 : 0;
       break;
+    }
     case delivery::target_and_sender:
       send_to(x.msg.target, x.frame);
       cross_node += on_other_node(x.msg.target) ? 1 : 0;

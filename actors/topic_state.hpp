@@ -18,6 +18,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/topic.hpp"
+#include "actors/topic_history.hpp"
 #include "actors/topic_hooks.hpp"
 #include "actors/topic_members.hpp"
 #include "actors/topic_type.hpp"
@@ -73,6 +74,12 @@ struct topic_state : topic_room {
   bool broadcast_once = false;
   std::string broadcast_payload;
 
+  // Positions and recent broadcasts (docs/protocol.md, "Recovery after
+  // reconnect"); `positioned`: local members that want positions, so a
+  // broadcast encodes its positioned form only when someone gets it.
+  topic_history history;
+  size_t positioned = 0;
+
   const char* name = "topic";
 
   ~topic_state() override;
@@ -93,8 +100,13 @@ struct topic_state : topic_room {
   void flush_sockets();
 
   /// Sends `who` the subscribe ack (action 8): on every join, a repeated one
-  /// included.
-  void acknowledge(const member& who) const;
+  /// included. A positioned member's ack carries the position, and with
+  /// `since` the replay of what it missed comes first (topic_recovery.cpp).
+  void acknowledge(const member& who);
+
+  /// A broadcast to everyone with its position: `positioned` goes to the
+  /// members that asked for positions, `frame` to the others and relays.
+  void send_to_all(const frame_ptr& frame, const frame_ptr& positioned);
 
   // -- topic_room -------------------------------------------------------------
 

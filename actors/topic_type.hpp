@@ -18,6 +18,13 @@
 
 namespace sockd {
 
+/// The recent broadcasts an owner keeps for SUBSCRIBE `since`
+/// (history_size, history_ttl; actors/topic_history.hpp).
+struct topic_history_limits {
+  size_t size = 100;
+  caf::timespan ttl = std::chrono::seconds(300);
+};
+
 /// What a topic actor is told when it is spawned.
 struct topic_context {
   std::string topic;   // the whole topic, `<type>:<handle>`
@@ -26,6 +33,7 @@ struct topic_context {
   database_actor db;
   caf::timespan db_timeout = std::chrono::seconds(10);
   nlohmann::json settings = nlohmann::json::object(); // the type's options
+  topic_history_limits history{};
 };
 
 /// Spawns a topic of the type. It returns what the cluster needs

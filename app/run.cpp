@@ -132,6 +132,12 @@ database_config make_database_config(const options& opts, std::string url,
   return cfg;
 }
 
+// How much of its recent broadcasts a live topic keeps for recovery.
+topic_history_limits history_limits(const options& opts) {
+  return topic_history_limits{static_cast<size_t>(opts.history_size),
+                              std::chrono::seconds(opts.history_ttl)};
+}
+
 // Under systemd's Type=notify (deploy/systemd/sockd.service); a failure is
 // logged, never fatal: sockd serves either way.
 void tell_systemd(std::string_view state) {
@@ -211,7 +217,8 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
     svc.tickets =
       spawn_ticket_registry(sys, std::chrono::seconds(opts.ticket_ttl),
                             static_cast<size_t>(opts.max_tickets_per_user));
-    svc.directory = spawn_topic_directory(sys, types, svc.db);
+    svc.directory = spawn_topic_directory(sys, types, svc.db,
+                                          history_limits(opts));
     svc.admin = spawn_local_admin(sys, svc.admission, svc.directory,
                                   opts.node_name);
   } else {
@@ -225,6 +232,7 @@ int run(const options& opts, const std::shared_ptr<const jwt_verifier>& jwt,
     ncfg.identity = identity;
     ncfg.tls = identity != nullptr;
     ncfg.admission = svc.admission;
+    ncfg.history = history_limits(opts);
     node = cluster::spawn_node(sys, std::move(ncfg));
     svc.admin = node->admin;
     svc.tickets = node->tickets;

@@ -30,7 +30,7 @@ void node::stop() const {
 
 node spawn_node(caf::actor_system& sys, node_config cfg) {
   node n;
-  n.owners = spawn_topic_directory(sys, cfg.types, cfg.db);
+  n.owners = spawn_topic_directory(sys, cfg.types, cfg.db, cfg.history);
   n.local_tickets = spawn_ticket_registry(sys, cfg.ticket_ttl,
                                           cfg.max_tickets_per_user);
   n.directory = spawn_directory(sys, cfg.types, cfg.name);

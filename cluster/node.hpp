@@ -57,6 +57,8 @@ struct node_config {
   bool tls = false;
   // The node's socket registry, for the backend API; null: no API answers.
   admission_actor admission;
+  // Recent broadcasts each owned topic keeps (history_size, history_ttl).
+  topic_history_limits history{};
 };
 
 struct node {

@@ -73,6 +73,8 @@ struct options {
   int max_inbound_frames = 16;       // frames in flight to a connection actor
   int64_t max_inbound_bytes = 262144; // bytes of those frames
   int max_history_rows = 10000;      // deepest row LOAD_MESSAGES pages reach
+  int history_size = 100;            // broadcasts a topic keeps for `since`
+  int history_ttl = 300;             // seconds it keeps each
   int io_threads = 0;                // 0: half the cores (at least 1)
   int actor_threads = 0;             // CAF scheduler workers; 0: likewise
   std::string static_dir;            // demo page files served at / with dev

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,15 @@
 
 namespace sockd {
 
+/// What a SUBSCRIBE with `recover` or `since` asked for (docs/protocol.md,
+/// "Recovery after reconnect"): positioned relays, and with `since` the
+/// relays after that position first.
+struct recovery_request {
+  bool has_since = false;
+  std::string epoch;   // since.epoch
+  int64_t offset = 0;  // since.offset
+};
+
 /// A connection joining a topic. `out` is the socket's outbound handle, so
 /// that a broadcast goes to the socket without another actor hop.
 struct member {
@@ -23,6 +33,9 @@ struct member {
   std::string sub;      // user id
   caf::actor_addr conn; // the connection actor, monitored by the topic
   outbound_ptr out;
+  /// Null for a plain membership (frames exactly as before positions
+  /// existed); shared, so a plain member pays one null pointer.
+  std::shared_ptr<const recovery_request> recovery{};
 };
 
 /// A client's message for a topic's members, as the connection actor

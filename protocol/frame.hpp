@@ -8,6 +8,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +43,16 @@ constexpr int load_subscribers = 10;
 /// A keepalive frame: `{"payload":"PING"}` or `{"payload":"PONG"}`.
 enum class keepalive { ping, pong };
 
+/// A position in a topic (docs/protocol.md, "Recovery after reconnect"):
+/// the topic's epoch and the offset of a broadcast in it.
+struct position {
+  std::string epoch;
+  int64_t offset = 0;
+};
+
+/// Longest `since.epoch` a SUBSCRIBE may carry (sockd's own are 16 bytes).
+constexpr size_t max_epoch_length = 64;
+
 /// A client frame that passed the checks of section 8 point 7.
 struct inbound {
   control kind = control::relay;
@@ -55,6 +67,8 @@ struct inbound {
   std::optional<std::string> id;
   int page = 1;            // LOAD_MESSAGES
   int page_size = 10;      // LOAD_MESSAGES, clamped to 100
+  bool recover = false;    // SUBSCRIBE: relays carry their positions
+  std::optional<position> since; // SUBSCRIBE: replay what came after it
 };
 
 /// A refused frame: what the error frame says.
@@ -125,6 +139,20 @@ std::string encode_participants(std::string_view topic,
                                 std::string_view payload);
 
 std::string encode_keepalive(keepalive k);
+
+// -- positions (protocol/frame_position.cpp) ----------------------------------
+
+/// A relay frame (`frame`, as encode_relay made it) with its position:
+/// `,"offset":N,"epoch":E` before its closing brace.
+std::string encode_positioned(std::string_view frame, uint64_t offset,
+                              std::string_view epoch);
+
+/// The subscribe ack of a positioned membership:
+/// `{"action":8,"topic":T,"epoch":E,"offset":N}`, with `"recovered":B`
+/// after the topic when the SUBSCRIBE carried `since`.
+std::string encode_subscribed(std::string_view topic, std::string_view epoch,
+                              uint64_t offset,
+                              std::optional<bool> recovered);
 
 /// ISO-8601 UTC with milliseconds: `2026-11-25T21:48:31.123Z`.
 std::string iso_timestamp(std::chrono::system_clock::time_point t);

@@ -81,6 +81,10 @@ struct frame_fields : scan::member_sink {
   std::string_view payload_key;           // the last `payload` member's key
   std::string_view target, page, page_size;
   const char* inner_of = nullptr;         // the key holding target/page
+  std::string_view recover, since;        // SUBSCRIBE's recovery members
+  std::string_view since_key;             // the last `since` member's key
+  std::string_view since_epoch, since_offset;
+  const char* since_of = nullptr;         // the key holding those two
 
   void member(std::string_view parent, std::string_view key,
               std::string_view value) override {
@@ -98,7 +102,24 @@ struct frame_fields : scan::member_sink {
         id = value;
       } else if (name == "store") {
         store = value;
+      } else if (name == "recover") {
+        recover = value;
+      } else if (name == "since") {
+        since = value;
+        since_key = key;
       }
+      return;
+    }
+    if (name == "epoch" || name == "offset") {
+      // The scanner reports two levels only: this is a top-level `since`'s
+      // member (the one that counts is checked in read_recovery).
+      if (!scan::equals(parent, "since"))
+        return;
+      if (since_of != parent.data()) {
+        since_of = parent.data();
+        since_epoch = since_offset = {};
+      }
+      (name == "epoch" ? since_epoch : since_offset) = value;
       return;
     }
     if (name != "target" && name != "page" && name != "pageSize")
@@ -164,6 +185,32 @@ bool read_paging(const frame_fields& f, bool inner, bool payload_object,
   }
   result.page_size = std::min(result.page_size, max_page_size);
   return true;
+}
+
+// SUBSCRIBE's `recover` (a boolean) and `since` ({epoch: string of at most
+// max_epoch_length bytes, offset: integer >= 0}); absent or null: none.
+// Other actions ignore both, as any member sockd does not know.
+const char* read_recovery(const frame_fields& f, inbound& result) {
+  if (!f.recover.empty() && f.recover != "null") {
+    if (f.recover != "true" && f.recover != "false")
+      return "recover must be a boolean";
+    result.recover = f.recover == "true";
+  }
+  if (f.since.empty() || f.since == "null")
+    return nullptr;
+  constexpr const char* shape =
+    "since must be {\"epoch\": string, \"offset\": integer >= 0}";
+  if (f.since.front() != '{' || f.since_of != f.since_key.data()
+      || !is_string(f.since_epoch) || !is_integer_literal(f.since_offset))
+    return shape;
+  auto offset = scan::integer(f.since_offset);
+  if (!offset || *offset < 0 || f.since_offset == "-0")
+    return shape;
+  auto epoch = scan::unquote(f.since_epoch);
+  if (epoch.empty() || epoch.size() > max_epoch_length)
+    return "since.epoch must be 1 to 64 bytes";
+  result.since = position{std::move(epoch), *offset};
+  return nullptr;
 }
 
 std::string too_long_message(const limits& lim) {
@@ -248,6 +295,13 @@ parse_result parse(std::string_view text, const limits& lim) {
     err.code = errc::bad_frame;
     err.message = "page and pageSize must be positive integers";
     return err;
+  }
+  if (result.kind == control::subscribe) {
+    if (auto problem = read_recovery(f, result)) {
+      err.code = errc::bad_frame;
+      err.message = problem;
+      return err;
+    }
   }
   return result;
 }

@@ -43,6 +43,8 @@ export function read_options(options) {
     connect_timeout_ms: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
     idle_timeout_ms: options.idleTimeoutMs ?? 0,
     max_pending: options.maxPending ?? DEFAULTS.maxPending,
+    // Positions and SUBSCRIBE `since` after a reconnect; false: plain joins.
+    recover: options.recover !== false,
     ticket_path: options.ticketPath ?? '/ticket',
     turn_path: options.turnPath ?? '/turn',
     socket_path: options.socketPath ?? '/sock',

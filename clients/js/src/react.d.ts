@@ -66,6 +66,12 @@ export interface UseWebSocketSubscribe<T> {
   connected: boolean;
   /** A HAS_MORE_MESSAGES came after the last loadMessages(). */
   hasMore: boolean;
+  /**
+   * The last join replayed every frame missed while disconnected (SUBSCRIBE
+   * `since`): the hook then skips its reload of page 1. False on a first
+   * join and when the server could not replay.
+   */
+  recovered: boolean;
   /** Sends with store:true. Returns false when not connected. */
   storeMessage: (action: SocketAction, payload?: Partial<T>) => boolean;
   /** Sends without storing. Returns false when not connected. */

@@ -151,6 +151,7 @@ export function useWebSocketSubscribe(topic, callback, options = {}) {
   const [subscriber, setSubscriber] = React.useState(undefined);
   const [unsubscriber, setUnsubscriber] = React.useState(undefined);
   const [hasMore, setHasMore] = React.useState(false);
+  const [recovered, setRecovered] = React.useState(false);
 
   const callbackRef = React.useRef(callback);
   callbackRef.current = callback;
@@ -185,6 +186,7 @@ export function useWebSocketSubscribe(topic, callback, options = {}) {
     let listed = false;           // a participant answer came since the join
     let history_asked = false;    // page 1 was asked for since the join
     setUserList(list);
+    setRecovered(false);
     setSubscribed(false);
     setHasMore(false);
     setSubscriber(undefined);
@@ -251,7 +253,11 @@ export function useWebSocketSubscribe(topic, callback, options = {}) {
       switch (msg.action) {
         case A.SUBSCRIBE:
           listed = false;
-          history_asked = false;
+          // A join that replayed everything missed (its frames came
+          // before this ack) needs no reload of page 1: that would show
+          // stored messages twice.
+          history_asked = msg.recovered === true;
+          setRecovered(msg.recovered === true);
           live.clear();
           if (own_cid()) live.add(own_cid());
           setSubscribed(true);
@@ -295,13 +301,14 @@ export function useWebSocketSubscribe(topic, callback, options = {}) {
     connectionId,
     connected,
     hasMore,
+    recovered,
     storeMessage: (action, payload) =>
       connected ? transmit(true, action, topic, payload) : false,
     sendMessage: (action, payload) =>
       connected ? transmit(false, action, topic, payload) : false,
     loadMessages,
   }), [userList, subscribed, subscriber, unsubscriber, connectionId,
-    connected, hasMore, transmit, topic, loadMessages]);
+    connected, hasMore, recovered, transmit, topic, loadMessages]);
 }
 
 export { SocketActions };

@@ -4,8 +4,8 @@
 // only come on the socket that carried the request.
 import { SockdError } from './errors.mjs';
 
-function build(store, action, topic, payload, id) {
-  const frame = { action, topic };
+function build(store, action, topic, payload, id, extra) {
+  const frame = { action, topic, ...extra };
   if (payload !== undefined) frame.payload = payload;
   if (store) frame.store = true;
   if (id !== undefined) frame.id = id;
@@ -34,7 +34,10 @@ export function create_requests(cfg, { send, is_open, emit }) {
     return send(build(!!store, action, topic, payload));
   }
 
-  /** Sends with an id; resolves with the ACK frame, rejects on ERROR. */
+  /**
+   * Sends with an id; resolves with the ACK frame, rejects on ERROR.
+   * `opts.extra`: more members of the frame (SUBSCRIBE's recover/since).
+   */
   function request(action, topic, payload, opts = {}) {
     try {
       check_action(action);
@@ -53,7 +56,7 @@ export function create_requests(cfg, { send, is_open, emit }) {
           reject(new SockdError('timeout', `no answer within ${timeout_ms} ms`, { topic, request: action, id }));
       }, timeout_ms);
       pending.set(id, { resolve, reject, timer });
-      if (!send(build(!!opts.store, action, topic, payload, id))) {
+      if (!send(build(!!opts.store, action, topic, payload, id, opts.extra))) {
         pending.delete(id);
         clearTimeout(timer);
         reject(new SockdError('disconnected', 'not connected', { topic, request: action, id }));

@@ -147,6 +147,11 @@ export interface SockdClientOptions {
   idleTimeoutMs?: number;
   /** Most requests awaiting their ACK at once (default 1000). */
   maxPending?: number;
+  /**
+   * Ask for positions and resubscribe with `since` after a reconnect, so
+   * that missed frames are replayed (default true; false: plain joins).
+   */
+  recover?: boolean;
   /** Default `/ticket` (Awayto's path: `/v1/sock/ticket`). */
   ticketPath?: string;
   /** Default `/sock`. */
@@ -189,6 +194,10 @@ export interface SockdClient {
   topics(): string[];
   /** Whether the server acknowledged the subscription on this connection. */
   isJoined(topic: string): boolean;
+  /** Whether the last join of the topic replayed everything missed. */
+  isRecovered(topic: string): boolean;
+  /** The last position seen in the topic, or null. */
+  position(topic: string): { epoch: string; offset: number } | null;
   /** Starts connecting (only needed with autoConnect: false). */
   connect(): void;
   /** Closes for good: no reconnects; pending requests are rejected. */

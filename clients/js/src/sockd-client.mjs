@@ -37,7 +37,8 @@ export function createSockdClient(options = {}) {
   const send = (frame) => connection.send(frame);
   const is_open = () => connection.state === 'open';
   const requests = create_requests(cfg, { send, is_open, emit });
-  const topics = create_topics({ request: requests.request, is_open, emit });
+  const topics = create_topics({ request: requests.request, is_open, emit,
+                                 recover: cfg.recover });
   const on_text = create_inbound({ send, emit, requests, topics });
   const connection = create_connection(cfg, events, {
     text: on_text,
@@ -61,6 +62,8 @@ export function createSockdClient(options = {}) {
     get pendingRequests() { return requests.size; },
     topics: topics.names,
     isJoined: topics.isJoined,
+    isRecovered: topics.isRecovered,
+    position: topics.position,
     connect: connection.connect,
     close: connection.close,
     transmit: requests.transmit,

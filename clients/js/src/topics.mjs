@@ -2,15 +2,23 @@
 // leaving unsubscribes, and every topic with listeners is subscribed again
 // on each new connection. A topic's frames go to its listeners; the join
 // ack (action 8) also marks the topic joined.
+//
+// Recovery (docs/client.md, docs/protocol.md "Recovery after reconnect"):
+// with `recover` on, the first SUBSCRIBE asks for positions, each frame's
+// `epoch`/`offset` is remembered per topic, and a SUBSCRIBE on a new
+// connection carries `since` that position, so the server replays what
+// was missed before its ack (`recovered: true`) or says it cannot.
 import { SocketActions as A } from './actions.mjs';
 
 /**
  * `request` sends an acknowledged frame, `is_open()` says whether the
  * client is connected, `emit` reports errors.
  */
-export function create_topics({ request, is_open, emit }) {
+export function create_topics({ request, is_open, emit, recover = true }) {
   // topic -> { listeners: Set, sent: SUBSCRIBE sent on this connection,
-  //            joined: acknowledged, denied: refused }
+  //            joined: acknowledged, denied: refused,
+  //            position: { epoch, offset } of the last frame, or null,
+  //            recovered: the last ack's `recovered` (false without one) }
   const topics = new Map();
 
   function deliver(entry, frame) {
@@ -26,7 +34,9 @@ export function create_topics({ request, is_open, emit }) {
   function send_subscribe(topic, t) {
     t.sent = true;
     t.joined = false;
-    request(A.SUBSCRIBE, topic).then(undefined, (e) => {
+    let extra;
+    if (recover) extra = t.position ? { since: t.position } : { recover: true };
+    request(A.SUBSCRIBE, topic, undefined, { extra }).then(undefined, (e) => {
       if (e.code === 'disconnected' || e.code === 'timeout') return;
       t.denied = true;
       t.sent = false;
@@ -50,9 +60,13 @@ export function create_topics({ request, is_open, emit }) {
   function dispatch(frame) {
     const t = typeof frame.topic === 'string' ? topics.get(frame.topic) : null;
     if (!t) return;
+    if (typeof frame.epoch === 'string' && Number.isInteger(frame.offset)
+        && frame.offset >= 0)
+      t.position = { epoch: frame.epoch, offset: frame.offset };
     if (frame.action === A.SUBSCRIBE) {
       t.joined = true;
       t.denied = false;
+      t.recovered = frame.recovered === true;
     }
     for (const entry of [...t.listeners]) deliver(entry, frame);
   }
@@ -68,7 +82,10 @@ export function create_topics({ request, is_open, emit }) {
     if (typeof callback !== 'function')
       throw new TypeError('callback must be a function');
     let t = topics.get(topic);
-    if (!t) topics.set(topic, (t = { listeners: new Set(), joined: false, sent: false, denied: false }));
+    if (!t) {
+      topics.set(topic, (t = { listeners: new Set(), joined: false, sent: false,
+                               denied: false, position: null, recovered: false }));
+    }
     const entry = { callback };
     const first = t.listeners.size === 0;
     t.listeners.add(entry);
@@ -104,5 +121,12 @@ export function create_topics({ request, is_open, emit }) {
     forget_joins,
     names() { return [...topics.keys()]; },
     isJoined(topic) { return !!topics.get(topic)?.joined; },
+    /** Whether the last join of `topic` replayed everything missed. */
+    isRecovered(topic) { return !!topics.get(topic)?.recovered; },
+    /** The topic's last position seen: { epoch, offset }, or null. */
+    position(topic) {
+      const p = topics.get(topic)?.position;
+      return p ? { ...p } : null;
+    },
   };
 }

@@ -1,0 +1,65 @@
+#include "actors/topic_history.hpp"
+
+#include <random>
+
+namespace sockd {
+
+std::string new_epoch() {
+  // Not a secret: only distinct per topic history. Seeded once per thread.
+  thread_local std::mt19937_64 gen{std::random_device{}()};
+  static const char digits[] = "0123456789abcdef";
+  auto bits = gen();
+  std::string out(16, '0');
+  for (auto& c : out) {
+    c = digits[bits & 0xf];
+    bits >>= 4;
+  }
+  return out;
+}
+
+uint64_t topic_history::record(frame_ptr frame, time_point now) {
+  auto offset = ++offset_;
+  if (limits_.size == 0)
+    return offset;
+  if (ring_.empty())
+    ring_.resize(limits_.size);
+  expire(now);
+  auto slot = (head_ + count_) % ring_.size();
+  if (count_ == ring_.size()) {
+    head_ = (head_ + 1) % ring_.size(); // the oldest gives way
+    --count_;
+  }
+  ring_[slot] = entry{offset, now, std::move(frame)};
+  ++count_;
+  return offset;
+}
+
+std::optional<std::vector<topic_history::held>>
+topic_history::after(uint64_t since, time_point now) {
+  if (since > offset_)
+    return std::nullopt;
+  std::vector<held> result;
+  if (since == offset_)
+    return result;
+  expire(now);
+  // Held entries carry consecutive offsets ending at offset_.
+  auto missing = offset_ - since;
+  if (missing > count_)
+    return std::nullopt;
+  result.reserve(missing);
+  for (auto i = count_ - missing; i < count_; ++i) {
+    auto& e = ring_[(head_ + i) % ring_.size()];
+    result.push_back(held{e.offset, e.frame});
+  }
+  return result;
+}
+
+void topic_history::expire(time_point now) {
+  while (count_ > 0 && now - ring_[head_].when > limits_.ttl) {
+    ring_[head_].frame.reset();
+    head_ = (head_ + 1) % ring_.size();
+    --count_;
+  }
+}
+
+} // namespace sockd

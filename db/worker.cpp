@@ -1,4 +1,4 @@
-// 415 lines: every request of a database worker, with its metrics, in one
+// Over 400 lines: every request of a database worker, with its metrics, in one
 // behaviour; the SQL itself lives in db/queries.cpp and friends.
 #include "db/worker.hpp"
 

@@ -34,7 +34,12 @@ launcher=()
 command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S fuzz -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" \
   "${launcher[@]}" >/dev/null
-cmake --build "$build" -j"$(nproc)" >/dev/null
+# Quiet unless it fails (ninja writes compiler errors to stdout).
+if ! cmake --build "$build" -j"$(nproc)" >"$build/build.log" 2>&1; then
+  grep -v -e 'pragma message' -e BOOST_PRAGMA "$build/build.log" | tail -40 >&2
+  echo "fuzz: the fuzzers do not build; full log: $build/build.log" >&2
+  exit 1
+fi
 # scripts/test.sh builds ahead of time, while other tests run.
 [ "${SOCKD_FUZZ_BUILD_ONLY:-0}" = 1 ] && exit 0
 

@@ -117,6 +117,19 @@ test('publish refuses bad input with 400', async () => {
               400, 'bad_json');
 });
 
+test('a body over 64 KiB is refused with 413; exactly 64 KiB is read', async () => {
+  const limit = 64 * 1024;
+  const frame = (n) => {
+    const head = '{"topic":"chat:big","payload":"';
+    return head + 'x'.repeat(n - head.length - 2) + '"}';
+  };
+  assertError(await api('POST', '/api/publish', undefined,
+                        { raw: frame(limit + 1) }), 413, 'bad_request');
+  const res = await api('POST', '/api/publish', undefined,
+                        { raw: frame(limit) });
+  assert.notEqual(res.status, 413, res.text);
+});
+
 test('method, path and key errors', async () => {
   assertError(await api('GET', '/api/publish'), 405, 'method_not_allowed');
   assertError(await api('POST', '/api/info', {}), 405, 'method_not_allowed');

@@ -5,10 +5,11 @@
 # UBSan) for SOCKD_FUZZ_SECONDS each (default 10). Ends with a summary of
 # every phase, so the tail of the output says what failed.
 #
-# Time: the sanitizer and fuzz builds compile at the lowest CPU priority
-# while the normal build's tests run (those mostly wait on sockets and
-# timers), and the Chromium suites (ctest label `browser`) run in the
-# normal build only.
+# Time: the three builds run one after the other, each with every core;
+# then the two test passes and the fuzzers run side by side (the tests
+# mostly wait on sockets and timers, so they overlap well), each into its
+# own log, printed whole once all three are done. The Chromium suites
+# (ctest label `browser`) run in the normal build only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,8 +30,9 @@ configure() {
   cmake -S . -B "$dir" -G Ninja -DSOCKD_WERROR=ON "$@" >/dev/null
 }
 
-# ctest in `dir`; its output is shown and kept in dir/ctest.log. Adds one
-# summary line: ctest's own "N% tests passed" line and the failed names.
+# ctest in `dir`; its output is shown and kept in dir/ctest.log. Its last
+# line is the pass's summary: ctest's own "N% tests passed" line and the
+# failed names. Returns ctest's status.
 run_tests() {
   local dir=$1 name=$2; shift 2
   local rc=0
@@ -42,61 +44,77 @@ run_tests() {
     | grep -E '^[[:space:]]+[0-9]+ - ' | sed -E 's/^[[:space:]]+[0-9]+ - //' \
     | tr '\n' ';' || true)
   if [ "$rc" -ne 0 ]; then
-    status=1
-    summary+=("$name: FAILED: ${line:-no summary} ${failed}")
+    echo "$name: FAILED: ${line:-no summary} ${failed}"
   else
-    summary+=("$name: ok: ${line}")
+    echo "$name: ok: ${line}"
   fi
+  return "$rc"
 }
 
-echo "== build and test (warnings as errors)"
+echo "== build (warnings as errors)"
 configure build/ci -DCMAKE_BUILD_TYPE=Release
 cmake --build build/ci -j"$jobs"
 
-# Meanwhile, at the lowest priority: the sanitizer build and the fuzzers.
-mkdir -p build
-background_log=build/background-build.log
-(
-  configure build/asan -DCMAKE_BUILD_TYPE=Debug -DSOCKD_SANITIZE=ON \
-    && nice -n 19 cmake --build build/asan -j"$jobs" \
-    && { ! command -v clang++ >/dev/null 2>&1 \
-         || SOCKD_FUZZ_BUILD_ONLY=1 nice -n 19 bash scripts/fuzz.sh; }
-) >"$background_log" 2>&1 &
-background=$!
-
-run_tests build/ci "release"
-
-background_rc=0
-wait "$background" || background_rc=$?
-if [ "$background_rc" -ne 0 ]; then
-  echo "== the sanitizer or fuzz build failed:"
-  tail -60 "$background_log"
+# The sanitizer build: -g1 (line tables) is enough for ASan's reports and
+# compiles and links faster than full debug information.
+echo "== build under AddressSanitizer + UBSan"
+build_rc=0
+{ configure build/asan -DCMAKE_BUILD_TYPE=Debug -DSOCKD_SANITIZE=ON \
+    -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
+  && cmake --build build/asan -j"$jobs"; } || build_rc=$?
+if [ "$build_rc" -ne 0 ]; then
   status=1
-  summary+=("sanitizer/fuzz build: FAILED (see $background_log)")
-else
-  summary+=("sanitizer/fuzz build: ok")
+  summary+=("asan build: FAILED")
 fi
 
 fuzz_seconds=${SOCKD_FUZZ_SECONDS:-10}
-if [ "$background_rc" -eq 0 ] && command -v clang++ >/dev/null 2>&1; then
-  echo "== fuzz every parser for ${fuzz_seconds} s (libFuzzer, ASan + UBSan)"
-  if bash scripts/fuzz.sh "$fuzz_seconds"; then
+fuzz_built=0
+if command -v clang++ >/dev/null 2>&1; then
+  echo "== build the fuzzers (clang, libFuzzer)"
+  if SOCKD_FUZZ_BUILD_ONLY=1 bash scripts/fuzz.sh; then
+    fuzz_built=1
+  else
+    status=1
+    summary+=("fuzz build: FAILED")
+  fi
+else
+  summary+=("fuzz: skipped (no clang++)")
+fi
+
+echo "== test (normal build), test under AddressSanitizer + UBSan, and fuzz every parser for ${fuzz_seconds} s, side by side"
+run_tests build/ci "release" > build/ci-tests.out 2>&1 &
+release_pid=$!
+asan_pid=
+if [ "$build_rc" -eq 0 ]; then
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_tests build/asan "asan+ubsan" -LE browser > build/asan-tests.out 2>&1 &
+  asan_pid=$!
+fi
+fuzz_rc=0
+if [ "$fuzz_built" -eq 1 ]; then
+  nice -n 10 bash scripts/fuzz.sh "$fuzz_seconds" > build/fuzz.out 2>&1 \
+    || fuzz_rc=$?
+fi
+# Each pass writes its summary line into its output's last line (it runs in
+# a subshell, so it cannot append to `summary` here).
+collect() {
+  local pid=$1 out=$2 rc=0
+  wait "$pid" || rc=$?
+  cat "$out"
+  summary+=("$(tail -1 "$out")")
+  [ "$rc" -eq 0 ] || status=1
+}
+collect "$release_pid" build/ci-tests.out
+[ -z "$asan_pid" ] || collect "$asan_pid" build/asan-tests.out
+if [ "$fuzz_built" -eq 1 ]; then
+  cat build/fuzz.out
+  if [ "$fuzz_rc" -eq 0 ]; then
     summary+=("fuzz: ok: ${fuzz_seconds} s per parser, no crash")
   else
     status=1
     summary+=("fuzz: FAILED: a parser crashed (build/fuzz/crashes/)")
   fi
-elif [ "$background_rc" -eq 0 ]; then
-  echo "== fuzzing skipped: clang++ not found"
-  summary+=("fuzz: skipped (no clang++)")
-fi
-
-if [ "$background_rc" -eq 0 ]; then
-  echo "== test under AddressSanitizer + UBSan (browser suites: normal build only)"
-  cmake --build build/asan -j"$jobs" >/dev/null
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    run_tests build/asan "asan+ubsan" -LE browser
 fi
 
 echo "== summary ($(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s)"

@@ -16,7 +16,7 @@ import * as a from './abuse.mjs';
 import * as h from './harness.mjs';
 
 const T = { timeout: 60000 };
-const FLOOD_MS = 10000;
+const FLOOD_MS = 5000;
 
 // docs/security.md, "Memory per socket": max_queued_bytes + 258 out,
 // max_inbound_bytes + 2 max_frame_bytes + 128 in flight, 4 max_frame_bytes

@@ -61,7 +61,7 @@ export function leave() {
 function onFrame(r, frame) {
   if (r !== session.room) return;
   switch (frame.action) {
-    case A.SUBSCRIBE: return onJoined(r);
+    case A.SUBSCRIBE: return onJoined(r, frame);
     case A.LOAD_SUBSCRIBERS: return onParticipants(r, frame);
     case A.UNSUBSCRIBE_TOPIC: return onLeaveNotice(r, frame);
     case A.HAS_MORE_MESSAGES:
@@ -79,10 +79,14 @@ function onFrame(r, frame) {
   }
 }
 
-function onJoined(r) {
+function onJoined(r, frame) {
   const { client } = session;
   r.listed = false;
-  r.historyAsked = false;
+  // After a reconnect the client resubscribes with `since`; with
+  // `recovered: true` what was missed came just before this ack, so page 1
+  // would only repeat it. Otherwise page 1 is asked for (once the
+  // participants are known), as on a first join.
+  r.historyAsked = frame.recovered === true;
   r.page = 1;
   r.live.clear();
   r.live.add(client.connectionId);

@@ -68,6 +68,7 @@ struct options {
   std::string api_key;               // empty: /api/* off; else >= 32 bytes
   std::string api_key_file;          // read into api_key at parse time
   bool metrics_require_key = false;  // /metrics needs the api_key too
+  int admin_max_connections = 64;    // open connections to admin_listen
   // sockd additions (docs/configuration.md)
   bool dev_allow_remote = false;     // dev on a non-loopback listen address
   int max_inbound_frames = 16;       // frames in flight to a connection actor

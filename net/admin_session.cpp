@@ -20,12 +20,14 @@ constexpr uint64_t body_limit = 64 * 1024;
 } // namespace
 
 admin_session::admin_session(tcp::socket&& socket,
-                             std::shared_ptr<server_state> st)
-  : stream_(std::move(socket)), state_(std::move(st)) {
-  // nop
+                             std::shared_ptr<server_state> st,
+                             std::shared_ptr<std::atomic<size_t>> open)
+  : stream_(std::move(socket)), state_(std::move(st)), open_(std::move(open)) {
+  open_->fetch_add(1, std::memory_order_relaxed);
 }
 
 admin_session::~admin_session() {
+  open_->fetch_sub(1, std::memory_order_relaxed);
   if (id_ != 0)
     state_->sessions.remove(id_);
 }

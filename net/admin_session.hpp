@@ -5,6 +5,7 @@
 // has header and body limits and an idle connection a timeout.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -19,7 +20,9 @@ struct server_state;
 class admin_session : public stoppable,
                       public std::enable_shared_from_this<admin_session> {
 public:
-  admin_session(tcp::socket&& socket, std::shared_ptr<server_state> st);
+  /// Counts itself in `open` while it lives (admin_listener's cap).
+  admin_session(tcp::socket&& socket, std::shared_ptr<server_state> st,
+                std::shared_ptr<std::atomic<size_t>> open);
   ~admin_session() override;
 
   void run();
@@ -39,6 +42,7 @@ private:
   std::shared_ptr<server_state> state_;
   response res_;
   uint64_t id_ = 0;
+  std::shared_ptr<std::atomic<size_t>> open_;
 };
 
 } // namespace sockd::net

@@ -89,6 +89,72 @@ test('keep-alive: several requests on one connection', T, async () => {
   assert.match(text, /HTTP\/1\.1 404 [\s\S]*no such resource on the admin address/);
 });
 
+/// A kept-alive admin connection: `get(path)` sends one request and
+/// resolves with the whole response text; `ended` resolves when the server
+/// closes it.
+function adminConnection(port) {
+  const s = net.connect(port, '127.0.0.1');
+  let got = '';
+  let waiter = null;
+  const ended = new Promise((resolve) => s.on('close', resolve));
+  s.on('data', (d) => {
+    got += d;
+    const head = got.indexOf('\r\n\r\n');
+    const m = head < 0 ? null
+      : got.slice(0, head).match(/\r\ncontent-length: (\d+)/i);
+    if (waiter && m && got.length >= head + 4 + Number(m[1])) {
+      const w = waiter;
+      waiter = null;
+      const text = got;
+      got = '';
+      w(text);
+    }
+  });
+  s.on('error', () => {});
+  return {
+    ended,
+    read: () => new Promise((resolve) => { waiter = resolve; }),
+    get(path) {
+      s.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      return this.read();
+    },
+    close: () => s.end(),
+  };
+}
+
+test('admin_max_connections: one more connection is answered 503 and closed; '
+     + 'a freed slot serves again', T, async () => {
+  const s = await h.startSockd({ databaseUrl: server.pg.url, ready: false,
+                                 args: { admin_max_connections: 3 } });
+  try {
+    const held = [];
+    for (let i = 0; i < 3; ++i) {
+      const c = adminConnection(s.adminPort);
+      assert.match(await c.get('/metrics'), /^HTTP\/1\.1 200 /);
+      held.push(c);
+    }
+    const extra = adminConnection(s.adminPort);
+    const refused = await extra.read();
+    assert.match(refused, /^HTTP\/1\.1 503 /);
+    assert.match(refused, /\r\nConnection: close\r\n/i);
+    assert.match(refused, /"code":"server_full"/);
+    await extra.ended;
+    // The held ones are untouched; one of them leaves, and its slot is
+    // free again once the server has read its end (each attempt is one
+    // request answered 503 or 200).
+    assert.match(await held[1].get('/metrics'), /^HTTP\/1\.1 200 /);
+    held[0].close();
+    await held[0].ended;
+    let res;
+    await h.eventually(async () => {
+      res = await h.request(s.adminUrl, { path: '/metrics' });
+      return res.status === 200;
+    }, { what: 'a freed admin slot' });
+    assert.match(await held[2].get('/metrics'), /^HTTP\/1\.1 200 /);
+    for (const c of held.slice(1)) c.close();
+  } finally { await s.stop(); }
+});
+
 test('without api_key the API is off; metrics_require_key closes /metrics', T,
      async () => {
   const off = await h.startSockd({ databaseUrl: server.pg.url, ready: false });

@@ -76,3 +76,13 @@ CAF_TEST(metrics_require_key needs a key) {
   CAF_CHECK_EQUAL(
     parse({"--dev", "--metrics_require_key", "--api_key=" + key}).error, "");
 }
+
+CAF_TEST(admin_max_connections is a bounded count) {
+  CAF_CHECK_EQUAL(opts_of({"--dev"}).admin_max_connections, 64);
+  CAF_CHECK_EQUAL(opts_of({"--dev", "--admin_max_connections=3"})
+                    .admin_max_connections,
+                  3);
+  CAF_CHECK_EQUAL(error_of({"--dev", "--admin_max_connections=0"}),
+                  "admin_max_connections: '0' is out of range (1 to 100000) "
+                  "(command line)");
+}

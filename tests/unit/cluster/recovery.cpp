@@ -11,8 +11,9 @@ using json = nlohmann::json;
 namespace {
 
 struct fixture : sockd::test::cluster_fixture {
-  fixture() {
-    start_all();
+  explicit fixture(bool all = true) {
+    if (all)
+      start_all();
   }
 
   // Connects `cid` on `node` and joins with `recover: true`, or with
@@ -80,6 +81,15 @@ struct fixture : sockd::test::cluster_fixture {
   void drop(const std::string& cid) {
     caf::anon_send_exit(clients.at(cid).peer, caf::exit_reason::kill);
     settle();
+  }
+};
+
+// earth and mars only; jupiter joins in the test.
+struct two_nodes : fixture {
+  two_nodes() : fixture(false) {
+    wire_all();
+    start("earth", {});
+    start("mars", {"earth"});
   }
 };
 
@@ -252,6 +262,42 @@ CAF_TEST(an unstored relay lost with its owner is not recovered) {
   got = frames("j1");
   CAF_REQUIRE_EQUAL(got.size(), 1u);
   CAF_CHECK_EQUAL(field(got[0], "recovered"), true);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST_FIXTURE_SCOPE(cluster_recovery_move_tests, two_nodes)
+
+CAF_TEST(a topic that moves to a joining node continues from stored rows) {
+  std::string topic;
+  for (int i = 0; i < 10000 && topic.empty(); ++i) {
+    auto t = "chat:g" + std::to_string(i);
+    if (cluster::owner_of(t, {"earth", "mars"}) == "earth"
+        && cluster::owner_of(t, all_nodes) == "jupiter")
+      topic = t;
+  }
+  CAF_REQUIRE(!topic.empty());
+  connect("mars", "m1", "mark");
+  CAF_REQUIRE_EQUAL(join("m1", topic), true);
+  CAF_REQUIRE_EQUAL(join_positioned("mars", "m2", "mona", topic), true);
+  auto epoch = field(frames("m2")[0], "epoch").get<std::string>();
+  CAF_CHECK_EQUAL(publish_stored("m1", topic, 1), true);
+  drop("m2");
+  CAF_CHECK_EQUAL(publish_stored("m1", topic, 2), true);
+  CAF_CHECK_EQUAL(publish_stored("m1", topic, 3), true);
+  start("jupiter", {"earth", "mars"});
+  pass(std::chrono::seconds(1));
+  CAF_REQUIRE_EQUAL(
+    join_positioned("earth", "m2", "mona", topic, since(epoch, 1)), true);
+  auto got = frames("m2");
+  CAF_REQUIRE_EQUAL(got.size(), 3u);
+  CAF_CHECK_EQUAL(field(got[0], "payload"), 2);
+  CAF_CHECK_EQUAL(field(got[0], "offset"), 2);
+  CAF_CHECK_EQUAL(field(got[0], "epoch"), epoch);
+  CAF_CHECK_EQUAL(field(got[1], "offset"), 3);
+  CAF_CHECK_EQUAL(field(got[2], "recovered"), true);
+  CAF_CHECK_NOT_EQUAL(field(got[2], "epoch"), epoch);
+  CAF_CHECK_EQUAL(field(got[2], "offset"), 0);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -213,7 +213,7 @@ relay_actor::behavior_type relay_behavior(relay_pointer self,
       if (snapshot)
         st.roster.clear();
       for (auto& x : added)
-        st.roster[x.cid] = std::move(x);
+        st.roster[x.cid] = {std::move(x.sub), std::move(x.node)};
       for (auto& cid : removed)
         st.roster.erase(cid);
     },

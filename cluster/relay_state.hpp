@@ -48,7 +48,13 @@ struct relay_state {
   time_point detached_since;
   std::unordered_map<std::string, local_member> members;
   std::unordered_map<caf::actor_addr, std::string> cid_by_conn;
-  std::map<std::string, remote_member> roster; // every member, every node
+  // Every member, every node, by cid: its user and node (not the whole
+  // remote_member, whose recovery fields a roster never needs).
+  struct roster_entry {
+    std::string sub;
+    std::string node;
+  };
+  std::map<std::string, roster_entry> roster;
   std::deque<queued_request> queue;
   std::map<uint64_t, answer_fn> in_flight;
   uint64_t next_request = 0;

@@ -13,14 +13,19 @@ namespace relay_detail {
 
 void relay_state::send_to_members(const frame_ptr& frame, uint64_t epoch,
                                   uint64_t offset) {
-  last_epoch = epoch;
+  if (epoch != last_epoch) {
+    last_epoch = epoch;
+    epoch_spelled.clear();
+  }
   last_offset = offset;
   if (positioned == 0) {
     send_to_members(frame);
     return;
   }
+  if (epoch_spelled.empty())
+    epoch_spelled = epoch_text(epoch);
   auto with_position = make_frame(
-    protocol::encode_positioned(*frame, offset, epoch_text(epoch)));
+    protocol::encode_positioned(*frame, offset, epoch_spelled));
   for (auto& kvp : members)
     if (kvp.second.confirmed)
       kvp.second.info.out->send(kvp.second.info.recovery ? with_position

@@ -67,6 +67,7 @@ struct relay_state {
   size_t positioned = 0;
   uint64_t last_epoch = 0;
   uint64_t last_offset = 0;
+  std::string epoch_spelled; // last_epoch's 16 hex digits, once per epoch
 
   // The member as its join crosses to the owner, with its `since`.
   remote_member as_remote(const member& m) const {

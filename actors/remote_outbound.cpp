@@ -28,8 +28,11 @@ void remote_outbound::close(uint16_t code, std::string reason) {
 }
 
 member remote_member_of(const caf::actor& relay, const remote_member& who) {
-  return member{who.cid, who.sub, relay.address(),
+  member result{who.cid, who.sub, relay.address(),
                 std::make_shared<remote_outbound>(relay, who.cid)};
+  if (who.positioned)
+    result.recovery = std::make_shared<const recovery_request>(who.want);
+  return result;
 }
 
 } // namespace sockd

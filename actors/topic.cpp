@@ -11,7 +11,9 @@
 //
 // The state and delivery are in actors/topic_state.{hpp,cpp}, the members in
 // actors/topic_members.{hpp,cpp}, the participant list in
-// actors/topic_participants.cpp; this file holds one handler per message.
+// actors/topic_participants.cpp, joining in actors/topic_join.cpp,
+// positions and replay in actors/topic_recovery.cpp; this file holds one
+// handler per message.
 #include "actors/topic.hpp"
 
 #include <chrono>
@@ -22,7 +24,6 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/remote_outbound.hpp"
 #include "actors/topic_state.hpp"
 #include "interfaces/errors.hpp"
 #include "interfaces/refusal.hpp"
@@ -78,106 +79,6 @@ caf::error store_refusal(const caf::error& err) {
                     " stopped");
 }
 
-// The relay that sent the current message, or null.
-caf::actor sending_relay(topic_pointer self) {
-  return caf::actor_cast<caf::actor>(self->current_sender());
-}
-
-// -- joining ------------------------------------------------------------------
-
-// The allowance is in: `who` joins, unless it did meanwhile (then it only
-// gets a second ack).
-void admit(topic_pointer self, member who, caf::actor relay,
-           std::string node) {
-  auto& st = self->state;
-  if (st.membership.contains(who.cid)) {
-    st.acknowledge(who);
-    return;
-  }
-  bool fresh = relay && !st.membership.has_relay(relay.address());
-  auto& m = st.add(std::move(who), relay, std::move(node));
-  st.acknowledge(m.info);
-  st.hooks->joined(st, m.info);
-  if (relay)
-    st.announce({remote_member{m.info.cid, m.info.sub, m.node}}, {},
-                fresh ? relay : caf::actor{});
-}
-
-// A member joins after the type's allowance; `relay` is null for a local
-// connection, else the relay holding the member's socket on `node`.
-caf::result<bool> join(topic_pointer self, member who, caf::actor relay,
-                       std::string node) {
-  auto& st = self->state;
-  if (st.membership.contains(who.cid)) {
-    // Subscribing twice is harmless: one membership, a second ack.
-    st.acknowledge(who);
-    return true;
-  }
-  ++st.pending_joins;
-  auto rp = self->make_response_promise<bool>();
-  auto& c = st.ctx;
-  self->request(c.db, c.db_timeout, allow_atom::value, c.type, who.sub,
-                c.handle, c.topic)
-    .then(
-      [=](bool allowed) mutable {
-        auto& st = self->state;
-        --st.pending_joins;
-        if (allowed) {
-          metrics::sockd.subscribe(metrics::subscribe_result::allowed);
-          admit(self, std::move(who), std::move(relay), std::move(node));
-          rp.deliver(true);
-        } else {
-          metrics::sockd.subscribe(metrics::subscribe_result::forbidden);
-          rp.deliver(
-            make_error(errc::forbidden, "not allowed to join " + st.ctx.topic));
-        }
-        stop_when_idle(self);
-      },
-      [=](caf::error& err) mutable {
-        --self->state.pending_joins;
-        metrics::sockd.subscribe(metrics::subscribe_result::unavailable);
-        rp.deliver(make_error(errc::unavailable,
-                              "allowance check failed: "
-                                + self->system().render(err)));
-        stop_when_idle(self);
-      });
-  return rp;
-}
-
-caf::result<bool> join_local(topic_pointer self, member& who) {
-  return join(self, std::move(who), caf::actor{}, std::string{});
-}
-
-// A member of another node, joining through the relay that sent this.
-caf::result<bool> join_remote(topic_pointer self, remote_member& who) {
-  auto relay = sending_relay(self);
-  if (!relay)
-    return make_error(errc::internal, "a remote member needs its relay");
-  auto m = remote_member_of(relay, who);
-  return join(self, std::move(m), std::move(relay), std::move(who.node));
-}
-
-// Members that moved here with their relay (a new owner after a node
-// change): allowed and acked before, so they join without either.
-caf::result<bool> join_moved(topic_pointer self, remote_member_list& moved) {
-  auto relay = sending_relay(self);
-  if (!relay)
-    return make_error(errc::internal, "remote members need their relay");
-  auto& st = self->state;
-  bool fresh = !st.membership.has_relay(relay.address());
-  remote_member_list added;
-  for (auto& who : moved) {
-    if (st.membership.contains(who.cid))
-      continue;
-    st.add(remote_member_of(relay, who), relay, who.node);
-    added.push_back(std::move(who));
-  }
-  if (!added.empty())
-    st.announce(added, {}, fresh ? relay : caf::actor{});
-  stop_when_idle(self);
-  return true;
-}
-
 // -- leaving ------------------------------------------------------------------
 
 // The sender's members move to another owner: they leave without a notice.
@@ -209,6 +110,12 @@ void on_down(topic_pointer self, const caf::down_msg& msg) {
 }
 
 // -- publishing ---------------------------------------------------------------
+
+// The offset a relay takes when it enters the topic's order: only relays
+// to everyone have one (topic_state::deliver).
+uint64_t reserve_offset(topic_state& st, delivery route) {
+  return route == delivery::everyone ? st.history.reserve() : 0;
+}
 
 // The relay frame of `msg`, stamped `stamp`.
 frame_ptr relay_frame(const topic_state& st, const publication& msg,
@@ -243,6 +150,7 @@ void post(topic_pointer self, publication& msg) {
     return;
   }
   outgoing x{std::move(msg), std::move(frame), route, outgoing::ready, {}};
+  x.offset = reserve_offset(st, route);
   if (st.pending.empty())
     st.deliver(x);
   else
@@ -259,6 +167,10 @@ void store_then_deliver(topic_pointer self, outgoing x,
                      protocol::encode_stored(msg.action, st.ctx.topic,
                                              msg.sender, stamp, msg.payload),
                      stamp, msg.id};
+  if (x.offset != 0) {
+    row.epoch = st.history.epoch();
+    row.offset = static_cast<int64_t>(x.offset);
+  }
   st.pending.push_back(std::move(x));
   auto* entry = &st.pending.back();
   // list::push_back keeps references valid; pop_front only removes entries
@@ -300,14 +212,15 @@ caf::result<bool> publish(topic_pointer self, publication& msg) {
   auto frame = relay_frame(st, msg, stamp, msg.store);
   if (!msg.store && st.pending.empty()) {
     st.deliver(outgoing{std::move(msg), std::move(frame), route,
-                        outgoing::ready, {}});
+                        outgoing::ready, {}, reserve_offset(st, route)});
     return true;
   }
   if (st.pending.size() >= max_pending_relays)
     return held_back();
   auto rp = self->make_response_promise<bool>();
   auto state = msg.store ? outgoing::waiting : outgoing::ready;
-  outgoing x{std::move(msg), std::move(frame), route, state, rp};
+  outgoing x{std::move(msg), std::move(frame), route, state, rp,
+             reserve_offset(st, route)};
   if (state == outgoing::ready)
     st.pending.push_back(std::move(x));
   else
@@ -330,7 +243,7 @@ base_topic_actor::behavior_type topic_behavior(topic_pointer self,
                                                 topic_hooks_ptr hooks) {
   // A fresh epoch per spawn: positions of an earlier topic of this name
   // (stopped, restarted, another owner) never match this history.
-  self->state.history = topic_history{ctx.history, new_epoch()};
+  self->state.history = topic_history{ctx.history, new_epoch_bits()};
   self->state.ctx = std::move(ctx);
   self->state.hooks = std::move(hooks);
   self->state.self = self;

@@ -4,11 +4,17 @@
 
 namespace sockd {
 
-std::string new_epoch() {
+uint64_t new_epoch_bits() {
   // Not a secret: only distinct per topic history. Seeded once per thread.
   thread_local std::mt19937_64 gen{std::random_device{}()};
+  uint64_t bits = 0;
+  while (bits == 0)
+    bits = gen();
+  return bits;
+}
+
+std::string epoch_text(uint64_t bits) {
   static const char digits[] = "0123456789abcdef";
-  auto bits = gen();
   std::string out(16, '0');
   for (auto& c : out) {
     c = digits[bits & 0xf];
@@ -17,8 +23,13 @@ std::string new_epoch() {
   return out;
 }
 
-uint64_t topic_history::record(frame_ptr frame, time_point now) {
-  auto offset = ++offset_;
+std::string new_epoch() {
+  return epoch_text(new_epoch_bits());
+}
+
+uint64_t topic_history::record(uint64_t offset, frame_ptr frame,
+                               time_point now) {
+  offset_ = offset;
   if (limits_.size == 0)
     return offset;
   if (ring_.empty())
@@ -49,7 +60,8 @@ topic_history::after(uint64_t since, time_point now) {
   result.reserve(missing);
   for (auto i = count_ - missing; i < count_; ++i) {
     auto& e = ring_[(head_ + i) % ring_.size()];
-    result.push_back(held{e.offset, e.frame});
+    if (e.frame)
+      result.push_back(held{e.offset, e.frame});
   }
   return result;
 }

@@ -23,6 +23,13 @@ namespace sockd {
 /// A random epoch: 16 hex digits.
 std::string new_epoch();
 
+/// A random epoch as its 64 bits (never 0: 0 means "none" to a relay).
+uint64_t new_epoch_bits();
+
+/// The 16 hex digits of an epoch's bits; a relay gets the bits with every
+/// broadcast (a number: no allocation per message) and spells them itself.
+std::string epoch_text(uint64_t bits);
+
 class topic_history {
 public:
   using time_point = caf::actor_clock::time_point;
@@ -35,12 +42,16 @@ public:
 
   topic_history() = default;
 
-  topic_history(topic_history_limits limits, std::string epoch)
-    : limits_(limits), epoch_(std::move(epoch)) {
+  topic_history(topic_history_limits limits, uint64_t epoch)
+    : limits_(limits), epoch_bits_(epoch), epoch_(epoch_text(epoch)) {
   }
 
   const std::string& epoch() const {
     return epoch_;
+  }
+
+  uint64_t epoch_bits() const {
+    return epoch_bits_;
   }
 
   /// The offset of the last broadcast; 0 before the first.
@@ -50,11 +61,30 @@ public:
 
   /// Numbers the next broadcast and keeps it (unless size is 0); returns
   /// its offset. No allocation but the buffer's, once.
-  uint64_t record(frame_ptr frame, time_point now);
+  uint64_t record(frame_ptr frame, time_point now) {
+    return record(reserve(), std::move(frame), now);
+  }
+
+  /// The offset of a broadcast to come: taken when a relay enters the
+  /// topic's order (before its store, so that the row records it), used
+  /// by record() or skip() in that order.
+  uint64_t reserve() {
+    return ++reserved_;
+  }
+
+  /// Keeps the broadcast at `offset` (reserved, next in order); returns it.
+  uint64_t record(uint64_t offset, frame_ptr frame, time_point now);
+
+  /// A reserved offset that is never broadcast (its store failed, or it
+  /// was a retry of a stored one): held as a gap, never replayed.
+  void skip(uint64_t offset, time_point now) {
+    record(offset, nullptr, now);
+  }
 
   /// Every broadcast after `since`, in order, when all of them are still
   /// held; none when some aged out, fell out of the buffer, or `since` is
-  /// past the last. The same epoch is the caller's check.
+  /// past the last. Gaps (skip) are left out. The same epoch is the
+  /// caller's check.
   std::optional<std::vector<held>> after(uint64_t since, time_point now);
 
   /// Broadcasts held now.
@@ -72,8 +102,10 @@ private:
   void expire(time_point now);
 
   topic_history_limits limits_;
+  uint64_t epoch_bits_ = 0;
   std::string epoch_;
-  uint64_t offset_ = 0;
+  uint64_t offset_ = 0;   // the last recorded or skipped
+  uint64_t reserved_ = 0; // the last reserved
   std::vector<entry> ring_; // `size` slots from the first record on
   size_t head_ = 0;         // the oldest held entry
   size_t count_ = 0;

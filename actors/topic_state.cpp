@@ -57,21 +57,30 @@ void topic_state::send_to_all(frame_ptr frame) {
     caf::anon_send(kvp.second, deliver_atom::value, *frame);
 }
 
-void topic_state::send_to_all(const frame_ptr& frame,
-                              const frame_ptr& positioned) {
-  for (auto& kvp : membership.by_cid())
-    if (!kvp.second.relay)
-      queue_to(kvp.second.info.out,
-               kvp.second.info.recovery ? positioned : frame);
+void topic_state::broadcast(const frame_ptr& frame, uint64_t offset) {
+  if (positioned == 0) {
+    for (auto& kvp : membership.by_cid())
+      if (!kvp.second.relay)
+        queue_to(kvp.second.info.out, frame);
+  } else {
+    auto with_position = make_frame(
+      protocol::encode_positioned(*frame, offset, history.epoch()));
+    for (auto& kvp : membership.by_cid())
+      if (!kvp.second.relay)
+        queue_to(kvp.second.info.out,
+                 kvp.second.info.recovery ? with_position : frame);
+  }
+  // The position travels as two numbers: no allocation per relay.
   for (auto& kvp : membership.relays())
-    caf::anon_send(kvp.second, deliver_atom::value, *frame);
+    caf::anon_send(kvp.second, deliver_atom::value, *frame,
+                   history.epoch_bits(), offset);
 }
 
 // -- members ------------------------------------------------------------------
 
 const joined_member& topic_state::add(member who, caf::actor relay,
                                       std::string node) {
-  if (who.recovery)
+  if (who.recovery && !relay)
     ++positioned;
   auto result = membership.add(std::move(who), std::move(relay),
                                std::move(node));
@@ -81,11 +90,13 @@ const joined_member& topic_state::add(member who, caf::actor relay,
 }
 
 void topic_state::remove(const std::string& cid, bool moved) {
+  auto was = membership.find(cid);
+  bool local = was && !was->relay;
   auto out = membership.remove(cid);
   if (!out)
     return;
   auto& gone = out->gone;
-  if (gone.recovery)
+  if (gone.recovery && local)
     --positioned;
   if (out->unwatch)
     self->demonitor(gone.conn);
@@ -140,12 +151,9 @@ void topic_state::deliver(const outgoing& x) {
     case delivery::everyone: {
       // Only broadcasts to everyone get a position: a targeted relay is not
       // everyone's to replay.
-      auto offset = history.record(x.frame, self->clock().now());
-      if (positioned == 0)
-        send_to_all(x.frame);
-      else
-        send_to_all(x.frame, make_frame(protocol::encode_positioned(
-                               *x.frame, offset, history.epoch())));
+      auto now = self->clock().now();
+      broadcast(x.frame, x.offset != 0 ? history.record(x.offset, x.frame, now)
+                                       : history.record(x.frame, now));
       for (auto& kvp : membership.relays())
         cross_node += on_other_node(kvp.second) ? 1 : 0;
       break;
@@ -176,6 +184,10 @@ void topic_state::release_ready() {
     if (x.state == outgoing::ready) {
       deliver(x);
       x.promise.deliver(true);
+    } else if (x.offset != 0) {
+      // Its offset was taken (and written with a row that may exist, for
+      // a retry): a gap in the positions, never another relay's.
+      history.skip(x.offset, self->clock().now());
     }
     pending.pop_front();
   }

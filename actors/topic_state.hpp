@@ -1,11 +1,14 @@
 // The state of the base topic, shared by the files of its behaviour (inside
-// actors/ only): topic.cpp (joins, leaves, publications), topic_state.cpp
-// (the room a hook sees, delivery in order, leaving) and
-// topic_participants.cpp (the participant list).
+// actors/ only): topic.cpp (the handlers: leaves, publications),
+// topic_join.cpp (joins), topic_state.cpp (the room a hook sees, delivery
+// in order, leaving), topic_recovery.cpp (the ack, replay, positions across
+// owners) and topic_participants.cpp (the participant list).
 #pragma once
 
 #include <cstdint>
 #include <list>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +42,7 @@ struct outgoing {
   delivery route;
   status state;
   caf::response_promise promise;
+  uint64_t offset = 0; // reserved in the history for a relay to everyone
 };
 
 struct topic_state : topic_room {
@@ -75,10 +79,15 @@ struct topic_state : topic_room {
   std::string broadcast_payload;
 
   // Positions and recent broadcasts (docs/protocol.md, "Recovery after
-  // reconnect"); `positioned`: local members that want positions, so a
-  // broadcast encodes its positioned form only when someone gets it.
+  // reconnect"); `positioned`: members of this node's sockets (not behind a
+  // relay) that want positions, so a broadcast encodes its positioned form
+  // only when someone here gets it.
   topic_history history;
   size_t positioned = 0;
+  // Where earlier epochs of this topic ended (a previous owner's), as the
+  // relays that moved here reported the last position each received:
+  // epoch -> offset. A handful at most (topic_recovery.cpp).
+  std::map<std::string, uint64_t> earlier;
 
   const char* name = "topic";
 
@@ -104,9 +113,30 @@ struct topic_state : topic_room {
   /// `since` the replay of what it missed comes first (topic_recovery.cpp).
   void acknowledge(const member& who);
 
-  /// A broadcast to everyone with its position: `positioned` goes to the
-  /// members that asked for positions, `frame` to the others and relays.
-  void send_to_all(const frame_ptr& frame, const frame_ptr& positioned);
+  /// A relay that moved here reported the last position it received.
+  void note_earlier(const remote_member& moved);
+
+  /// For a `since` of an earlier epoch of this topic (one a moved relay
+  /// reported, at or before its end): that epoch's last offset; else 0.
+  uint64_t earlier_end(const member& who) const;
+
+  /// How many stored rows to ask for a `since` of an earlier epoch ending
+  /// at `end`: more than the gap, so that rows past `end` show.
+  static int64_t earlier_limit(const member& who, uint64_t end);
+
+  /// The ack of a `since` of an earlier epoch that ended at `end`: its
+  /// stored relays after `since` (`rows`, none when the database did not
+  /// answer) then this epoch's held ones when together they are every
+  /// relay since, else recovered:false (topic_recovery.cpp).
+  void acknowledge_across(const member& who, uint64_t end,
+                          const std::optional<positioned_rows>& rows);
+
+  /// A broadcast to everyone at `offset` of the history: this node's
+  /// members that asked for positions get its positioned form (encoded
+  /// only when there are some), the others `frame`, and each relay one
+  /// message with the frame and its position (cluster/relay.hpp), which
+  /// it hands on positioned to its own positioned members.
+  void broadcast(const frame_ptr& frame, uint64_t offset);
 
   // -- topic_room -------------------------------------------------------------
 
@@ -177,6 +207,17 @@ inline void stop_when_idle(topic_pointer self) {
   if (self->state.idle())
     self->quit();
 }
+
+// -- joining (actors/topic_join.cpp) --------------------------------------------
+
+/// join(member): a connection of this node.
+caf::result<bool> join_local(topic_pointer self, member& who);
+
+/// join(remote_member): a member of another node, through the sending relay.
+caf::result<bool> join_remote(topic_pointer self, remote_member& who);
+
+/// join(remote_member_list): members that moved here with their relay.
+caf::result<bool> join_moved(topic_pointer self, remote_member_list& moved);
 
 // -- participant list (actors/topic_participants.cpp) -------------------------
 

@@ -2,6 +2,7 @@
 
 #include <caf/actor_cast.hpp>
 
+#include "actors/topic_history.hpp"
 #include "cluster/relay_state.hpp"
 #include "interfaces/refusal.hpp"
 #include "protocol/frame.hpp"
@@ -9,6 +10,27 @@
 namespace sockd::cluster {
 
 namespace relay_detail {
+
+void relay_state::send_to_members(const frame_ptr& frame, uint64_t epoch,
+                                  uint64_t offset) {
+  if (epoch != last_epoch) {
+    last_epoch = epoch;
+    epoch_spelled.clear();
+  }
+  last_offset = offset;
+  if (positioned == 0) {
+    send_to_members(frame);
+    return;
+  }
+  if (epoch_spelled.empty())
+    epoch_spelled = epoch_text(epoch);
+  auto with_position = make_frame(
+    protocol::encode_positioned(*frame, offset, epoch_spelled));
+  for (auto& kvp : members)
+    if (kvp.second.confirmed)
+      kvp.second.info.out->send(kvp.second.info.recovery ? with_position
+                                                         : frame);
+}
 
 void stop_when_idle(relay_pointer self) {
   auto& st = self->state;
@@ -40,6 +62,8 @@ void remove_local(relay_pointer self, const std::string& cid) {
     return;
   self->demonitor(i->second.info.conn);
   st.cid_by_conn.erase(i->second.info.conn);
+  if (i->second.info.recovery)
+    --st.positioned;
   st.members.erase(i);
 }
 
@@ -80,6 +104,8 @@ relay_actor::behavior_type relay_behavior(relay_pointer self,
       if (st.members.count(who.cid) == 0) {
         self->monitor(who.conn);
         st.cid_by_conn.emplace(who.conn, who.cid);
+        if (who.recovery)
+          ++st.positioned;
         st.members.emplace(who.cid, local_member{who, false});
       }
       auto rp = self->make_response_promise<bool>();
@@ -160,6 +186,10 @@ relay_actor::behavior_type relay_behavior(relay_pointer self,
     [=](deliver_atom, std::string& frame) {
       self->state.send_to_members(make_frame(std::move(frame)));
     },
+    [=](deliver_atom, std::string& frame, uint64_t epoch, uint64_t offset) {
+      self->state.send_to_members(make_frame(std::move(frame)), epoch,
+                                  offset);
+    },
     [=](deliver_atom, const std::string& cid, std::string& frame) {
       auto& st = self->state;
       if (auto i = st.members.find(cid); i != st.members.end())
@@ -188,7 +218,7 @@ relay_actor::behavior_type relay_behavior(relay_pointer self,
       if (snapshot)
         st.roster.clear();
       for (auto& x : added)
-        st.roster[x.cid] = std::move(x);
+        st.roster[x.cid] = {std::move(x.sub), std::move(x.node)};
       for (auto& cid : removed)
         st.roster.erase(cid);
     },

@@ -16,6 +16,9 @@
 // sockets with 1013 and stops, so clients reconnect.
 //
 //   deliver(frame) / deliver(cid, frame) / hangup(cid, code, reason)
+//   deliver(frame, epoch, offset)   a broadcast to everyone with its
+//                             position (the epoch as its 64 bits): members
+//                             that asked for positions get it positioned
 //   deliver(cid, frames)      a backlog for one member (a whiteboard board)
 //   roster(added, removed, snapshot)    from the owner
 //   rehome(gateway, owner, live nodes)  from the directory
@@ -38,6 +41,7 @@ namespace sockd::cluster {
 
 using relay_actor = topic_actor::extend<
   caf::reacts_to<deliver_atom, std::string>,
+  caf::reacts_to<deliver_atom, std::string, uint64_t, uint64_t>,
   caf::reacts_to<deliver_atom, std::string, std::string>,
   caf::reacts_to<deliver_atom, std::string, string_list>,
   caf::reacts_to<hangup_atom, std::string, uint16_t, std::string>,

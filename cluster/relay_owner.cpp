@@ -60,7 +60,7 @@ void notify_dead(relay_pointer self, const string_list& live) {
       continue;
     }
     st.send_to_members(make_frame(
-      protocol::encode_left(st.cfg.topic, m.sub + ":" + m.cid)));
+      protocol::encode_left(st.cfg.topic, m.sub + ":" + i->first)));
     i = st.roster.erase(i);
   }
 }

@@ -14,6 +14,7 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/topic_history.hpp"
 #include "cluster/relay.hpp"
 #include "interfaces/errors.hpp"
 
@@ -47,22 +48,54 @@ struct relay_state {
   time_point detached_since;
   std::unordered_map<std::string, local_member> members;
   std::unordered_map<caf::actor_addr, std::string> cid_by_conn;
-  std::map<std::string, remote_member> roster; // every member, every node
+  // Every member, every node, by cid: its user and node (not the whole
+  // remote_member, whose recovery fields a roster never needs).
+  struct roster_entry {
+    std::string sub;
+    std::string node;
+  };
+  std::map<std::string, roster_entry> roster;
   std::deque<queued_request> queue;
   std::map<uint64_t, answer_fn> in_flight;
   uint64_t next_request = 0;
 
   const char* name = "cluster_relay";
 
+  // Local members that asked for positions (docs/protocol.md, "Recovery
+  // after reconnect"), and the position of the last broadcast the owner
+  // sent (epoch 0: none yet).
+  size_t positioned = 0;
+  uint64_t last_epoch = 0;
+  uint64_t last_offset = 0;
+  std::string epoch_spelled; // last_epoch's 16 hex digits, once per epoch
+
+  // The member as its join crosses to the owner, with its `since`.
   remote_member as_remote(const member& m) const {
-    return remote_member{m.cid, m.sub, cfg.node};
+    remote_member result{m.cid, m.sub, cfg.node};
+    if (m.recovery) {
+      result.positioned = true;
+      result.want = *m.recovery;
+    }
+    return result;
   }
 
+  // Members moving to another owner: acknowledged before, so no `since`
+  // of their own; `want` carries the last position this relay received
+  // instead, so that the new owner learns where the old epoch ended
+  // (actors/topic_recovery.cpp).
   remote_member_list confirmed() const {
+    recovery_request last;
+    if (last_epoch != 0) {
+      last.has_since = true;
+      last.epoch = epoch_text(last_epoch);
+      last.offset = static_cast<int64_t>(last_offset);
+    }
     remote_member_list result;
     for (auto& kvp : members)
-      if (kvp.second.confirmed)
+      if (kvp.second.confirmed) {
         result.push_back(as_remote(kvp.second.info));
+        result.back().want = last;
+      }
     return result;
   }
 
@@ -71,6 +104,11 @@ struct relay_state {
       if (kvp.second.confirmed)
         kvp.second.info.out->send(frame);
   }
+
+  // A broadcast at a position: the positioned form is encoded once, and
+  // only when a member here wants it.
+  void send_to_members(const frame_ptr& frame, uint64_t epoch,
+                       uint64_t offset);
 };
 
 using relay_pointer = relay_actor::stateful_pointer<relay_state>;

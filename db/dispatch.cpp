@@ -17,6 +17,10 @@ std::optional<std::string> routing_key(const caf::type_erased_tuple& msg) {
     return msg.get_as<stored_message>(1).topic;
   if (msg.match_elements<history_atom, std::string, int32_t, int32_t>())
     return msg.get_as<std::string>(1);
+  // With the topic's stores: the worker commits those before it reads.
+  if (msg.match_elements<positions_atom, std::string, std::string, int64_t,
+                         int64_t>())
+    return msg.get_as<std::string>(1);
   if (msg.match_elements<writers_atom, std::string, string_list>())
     return msg.get_as<std::string>(1);
   if (msg.match_elements<opened_atom, std::string, std::string>())

@@ -154,6 +154,23 @@ void migrate(pqxx::connection& conn, const std::string& schema) {
                     + s
                     + ".topic_messages (connection_id, topic, client_id)"
                       " WHERE client_id IS NOT NULL");
+  // The position each row was broadcast with (docs/protocol.md, "Recovery
+  // after reconnect"), so that a new owner of the topic can replay stored
+  // rows of the previous owner's epoch. Nullable: Awayto's rows and rows
+  // stored before positions existed have none. No rewrite, no default.
+  ensure_column(tx, schema, "topic_messages", "pos_epoch",
+                "ALTER TABLE " + s
+                  + ".topic_messages ADD COLUMN IF NOT EXISTS pos_epoch text");
+  ensure_column(tx, schema, "topic_messages", "pos_offset",
+                "ALTER TABLE " + s
+                  + ".topic_messages"
+                    " ADD COLUMN IF NOT EXISTS pos_offset bigint");
+  ensure_relation(tx, schema, "topic_messages_position_idx",
+                  "CREATE INDEX IF NOT EXISTS"
+                  " topic_messages_position_idx ON "
+                    + s
+                    + ".topic_messages (topic, pos_epoch, pos_offset)"
+                      " WHERE pos_epoch IS NOT NULL");
   // closed() asks whether any message references a connection.
   ensure_relation(tx, schema, "topic_messages_connection_id_idx",
                   "CREATE INDEX IF NOT EXISTS"

@@ -80,14 +80,18 @@ std::string values_list(size_t rows, size_t columns) {
 std::string store_sql(const std::string& s, size_t rows) {
   std::string values;
   for (size_t i = 0; i < rows; ++i) {
-    auto p = [&](size_t j) { return "$" + std::to_string(i * 6 + j); };
+    auto p = [&](size_t j) {
+      return "$" + std::to_string(i * store_params + j);
+    };
     values += i > 0 ? ", (" : "(";
     values += p(1) + ", " + p(2) + ", " + p(3) + ", " + p(4) + ", NULLIF("
-              + p(5) + "::text, ''), " + p(6) + "::uuid)";
+              + p(5) + "::text, ''), " + p(6) + "::uuid, NULLIF(" + p(7)
+              + "::text, ''), NULLIF(" + p(8) + "::bigint, 0))";
   }
   return "INSERT INTO " + s
          + ".topic_messages"
-           " (topic, connection_id, created_sub, message, client_id, id)"
+           " (topic, connection_id, created_sub, message, client_id, id,"
+           " pos_epoch, pos_offset)"
            " VALUES "
          + values
          + " ON CONFLICT (connection_id, topic, client_id)"
@@ -112,6 +116,12 @@ void prepare_statements(pqxx::connection& conn, const std::string& schema) {
                  + ".topic_messages"
                    " WHERE topic = $1::text"
                    " ORDER BY seq DESC LIMIT $2::bigint OFFSET $3::bigint");
+  conn.prepare(stmt::positioned,
+               "SELECT pos_offset, message::text FROM " + s
+                 + ".topic_messages"
+                   " WHERE topic = $1::text AND pos_epoch = $2::text"
+                   " AND pos_offset > $3::bigint"
+                   " ORDER BY pos_offset LIMIT $4::bigint");
   conn.prepare(stmt::writers,
                "SELECT created_sub::text, connection_id FROM " + s
                  + ".topic_messages"

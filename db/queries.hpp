@@ -30,12 +30,18 @@ constexpr const char* writers = "sockd_writers";
 constexpr const char* open_connection = "sockd_open";
 constexpr const char* close_connection = "sockd_close";
 constexpr const char* participant = "sockd_participant";
+/// Stored rows of one epoch of a topic after an offset, in offset order.
+constexpr const char* positioned = "sockd_positioned";
 
 } // namespace stmt
 
 /// A batch of stores is written as multi-row inserts of these sizes, largest
 /// first, so that four prepared statements cover any batch size.
 constexpr size_t store_chunk_sizes[] = {64, 8, 1};
+
+/// Parameters per row of a store insert (topic, connection, user, frame,
+/// client id, row id, position epoch, position offset).
+constexpr size_t store_params = 8;
 
 /// The name of the prepared insert of `rows` messages.
 std::string store_statement(size_t rows);

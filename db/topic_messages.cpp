@@ -24,6 +24,8 @@ void add_params(std::vector<std::string>& params, const stored_message& m,
   params.push_back(m.frame);
   params.push_back(m.client_id);
   params.push_back(row_id);
+  params.push_back(m.epoch);
+  params.push_back(std::to_string(m.offset));
 }
 
 // Inserts msgs[first, first + rows) with the prepared insert of that size;
@@ -34,7 +36,7 @@ void insert_chunk(pqxx::transaction_base& tx,
                   const std::vector<std::string>& row_ids, size_t first,
                   size_t rows, std::vector<int64_t>& seqs) {
   std::vector<std::string> params;
-  params.reserve(rows * 6);
+  params.reserve(rows * store_params);
   for (size_t i = first; i < first + rows; ++i)
     add_params(params, msgs[i], row_ids[i]);
   auto r = tx.exec_prepared(store_statement(rows),
@@ -151,6 +153,20 @@ settle_in_doubt(pqxx::connection& conn, const std::string& schema,
         result[i] = r[0][0].as<int64_t>();
     }
   }
+  return result;
+}
+
+std::vector<positioned_row> load_positioned(pqxx::connection& conn,
+                                            const std::string& topic,
+                                            const std::string& epoch,
+                                            int64_t after, int64_t limit) {
+  pqxx::nontransaction tx{conn};
+  auto r = tx.exec_prepared(stmt::positioned, topic, epoch, after, limit);
+  std::vector<positioned_row> result;
+  result.reserve(r.size());
+  for (auto row : r)
+    result.push_back(
+      positioned_row{row[0].as<int64_t>(), row[1].c_str()});
   return result;
 }
 

@@ -64,6 +64,14 @@ settle_in_doubt(pqxx::connection& conn, const std::string& schema,
                 const std::vector<stored_message>& msgs,
                 const std::vector<std::string>& row_ids);
 
+/// Up to `limit` stored rows of `topic` broadcast in `epoch` after offset
+/// `after`, in offset order: what a new owner replays of its predecessor's
+/// epoch (docs/protocol.md, "Recovery after reconnect").
+std::vector<positioned_row> load_positioned(pqxx::connection& conn,
+                                            const std::string& topic,
+                                            const std::string& epoch,
+                                            int64_t after, int64_t limit);
+
 struct history_page {
   frame_list frames; // newest first
   bool has_more = false;

@@ -344,6 +344,20 @@ caf::result<writer_list> writers(self_ptr self, const std::string& topic,
     db, metrics::db_kind::writers, "loading participants", query);
 }
 
+caf::result<positioned_rows> positions(self_ptr self, const std::string& topic,
+                                       const std::string& epoch,
+                                       int64_t after, int64_t limit) {
+  if (after < 0 || limit < 1)
+    return make_error(errc::bad_frame, "position out of range");
+  commit_batch(self);
+  auto query = [&](pqxx::connection& conn) {
+    return load_positioned(conn, topic, epoch, after, limit);
+  };
+  return on_connection<caf::result<positioned_rows>>(
+    *self->state.db, metrics::db_kind::history, "loading stored positions",
+    query);
+}
+
 worker_actor::behavior_type
 worker(self_ptr self, std::shared_ptr<const database_config> cfg,
        std::shared_ptr<pool_shared> shared, size_t index) {
@@ -392,6 +406,11 @@ worker(self_ptr self, std::shared_ptr<const database_config> cfg,
     [self](writers_atom, const std::string& topic, const string_list& online) {
       taken();
       return writers(self, topic, online);
+    },
+    [self](positions_atom, const std::string& topic, const std::string& epoch,
+           int64_t after, int64_t limit) {
+      taken();
+      return positions(self, topic, epoch, after, limit);
     },
     [self](retry_atom) {
       self->state.retry_armed = false;

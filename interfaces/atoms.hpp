@@ -53,6 +53,7 @@ using opened_atom = caf::atom_constant<caf::atom("opened")>;
 using store_atom = caf::atom_constant<caf::atom("store")>;
 using writers_atom = caf::atom_constant<caf::atom("writers")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
+using positions_atom = caf::atom_constant<caf::atom("positions")>;
 // a database worker to itself: write the queued stores in one transaction
 using commit_batch_atom = caf::atom_constant<caf::atom("commitbat")>;
 // the node table (db/nodes.hpp) -> membership: the live nodes

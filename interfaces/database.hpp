@@ -46,6 +46,8 @@ using database_actor = caf::typed_actor<
   caf::replies_to<history_atom, std::string, int32_t, int32_t>::with<
     frame_list, bool>,
   caf::replies_to<writers_atom, std::string, string_list>::with<writer_list>,
+  caf::replies_to<positions_atom, std::string, std::string, int64_t,
+                  int64_t>::with<positioned_rows>,
   caf::reacts_to<retry_atom>>;
 
 } // namespace sockd

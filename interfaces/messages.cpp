@@ -10,6 +10,8 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<writer>("sockd.writer");
   cfg.add_message_type<writer_list>("sockd.writer_list");
   // Cross nodes between a topic's owner and its relays.
+  cfg.add_message_type<positioned_row>("sockd.positioned_row");
+  cfg.add_message_type<positioned_rows>("sockd.positioned_rows");
   cfg.add_message_type<remote_member>("sockd.remote_member");
   cfg.add_message_type<remote_member_list>("sockd.remote_member_list");
   // Backend API answers, from every node.

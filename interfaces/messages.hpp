@@ -71,13 +71,31 @@ struct stored_message {
   /// The client's `id`: at most one row per (cid, topic, client_id), so a
   /// retry of a stored message is not stored twice. Empty when none.
   std::string client_id{};
+  /// The position the topic broadcasts it at (docs/protocol.md, "Recovery
+  /// after reconnect"), so that a later owner can replay it; offset 0: none.
+  std::string epoch{};
+  int64_t offset = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stored_message& x) {
   return f(caf::meta::type_name("sockd.stored_message"), x.topic, x.sub, x.cid,
-           x.frame, x.timestamp, x.client_id);
+           x.frame, x.timestamp, x.client_id, x.epoch, x.offset);
 }
+
+/// A stored row with the offset it was broadcast at, as a new owner reads
+/// its predecessor's epoch back (db/topic_messages.hpp, load_positioned).
+struct positioned_row {
+  int64_t offset = 0;
+  std::string frame; // the stored frame (historical:true), as stored
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, positioned_row& x) {
+  return f(caf::meta::type_name("sockd.positioned_row"), x.offset, x.frame);
+}
+
+using positioned_rows = std::vector<positioned_row>;
 
 /// A participant of a topic as the database knows it: the connections the
 /// user stored messages from (no repeats, in order of first appearance) and
@@ -98,17 +116,23 @@ typename Inspector::result_type inspect(Inspector& f, writer& x) {
 using writer_list = std::vector<writer>;
 
 /// A member as it crosses nodes: no socket handle, the relay that sent it
-/// holds that. `node` is the relay's node name.
+/// holds that. `node` is the relay's node name. `positioned`: the member's
+/// SUBSCRIBE asked for positions (`recover` or `since`), `want` its `since`
+/// (docs/protocol.md, "Recovery after reconnect"); the owner answers such
+/// a join through the relay with the positioned ack and any replay.
 struct remote_member {
   std::string cid;
   std::string sub;
   std::string node;
+  bool positioned = false;
+  recovery_request want{};
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, remote_member& x) {
   return f(caf::meta::type_name("sockd.remote_member"), x.cid, x.sub,
-           x.node);
+           x.node, x.positioned, x.want.has_since, x.want.epoch,
+           x.want.offset);
 }
 
 using remote_member_list = std::vector<remote_member>;

@@ -29,15 +29,22 @@
 // sender of a member's requests is its relay)
 //   join(remote_member)       -> true   like join(member): allowance, the
 //                                       subscribe ack goes through the relay
+//                                       (`positioned`/`want`: the member's
+//                                       recover/since, as member.recovery)
 //   join(remote_member_list)  -> true   members moved here from another
 //                                       owner: no allowance, no ack, no
-//                                       notice to the others
+//                                       notice to the others; `want` holds
+//                                       the last position the relay received
+//                                       (the previous owner's epoch's end)
 //   detach                              the sending relay moves away with
 //                                       all its members, silently
 //
 // owner -> relay (a plain caf::actor: the relay's full interface is
 // cluster/relay.hpp)
 //   deliver(frame)            a frame for every member of the relay
+//   deliver(frame, epoch, offset)  a relay to everyone at its position (the
+//                             epoch's 64 bits): positioned for the members
+//                             that asked, plain for the others
 //   deliver(cid, frame)       a frame for one member
 //   deliver(cid, frames)      a backlog for one member, fed as it drains
 //   hangup(cid, code, reason) close one member's socket

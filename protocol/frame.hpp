@@ -147,6 +147,13 @@ std::string encode_keepalive(keepalive k);
 std::string encode_positioned(std::string_view frame, uint64_t offset,
                               std::string_view epoch);
 
+/// A stored row's frame (encode_stored's, possibly as jsonb re-wrote it)
+/// as the relay it was, positioned: its members but `historical` and
+/// `store`, then `"store":true` and the position. Empty when `stored` is
+/// no JSON object. A new owner replays its predecessor's stored relays so.
+std::string encode_recovered(std::string_view stored, uint64_t offset,
+                             std::string_view epoch);
+
 /// The subscribe ack of a positioned membership:
 /// `{"action":8,"topic":T,"epoch":E,"offset":N}`, with `"recovered":B`
 /// after the topic when the SUBSCRIBE carried `since`.

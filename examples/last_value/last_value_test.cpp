@@ -33,6 +33,27 @@ CAF_TEST(a joiner gets its ack) {
                     R"({"action":8,"topic":"chat:lobby"})"});
 }
 
+CAF_TEST(a join with recover or since gets the plain ack) {
+  // A type without positions answers a positioned SUBSCRIBE like any
+  // other: no `recovered` member, which a client reads as false
+  // (docs/extending.md, "Positions and recovery"); its relays carry none.
+  script->allowed.emplace("carol", name);
+  auto& c = make_client("c", "carol");
+  c.info.recovery = std::make_shared<const recovery_request>(
+    recovery_request{true, "0123456789abcdef", 3});
+  CAF_CHECK_EQUAL(sockd::test::ask<bool>(*this, topic, join_atom::value,
+                                         c.info),
+                  true);
+  CAF_CHECK_EQUAL(frames("c"),
+                  std::vector<std::string>{
+                    R"({"action":8,"topic":"chat:lobby"})"});
+  CAF_CHECK_EQUAL(publish("a", R"({"n":1})"), true);
+  auto got = frames("c");
+  auto plain = frames("a");
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(got, plain);
+}
+
 CAF_TEST(a join the allowance refuses is forbidden) {
   auto& c = make_client("c", "carol");
   auto res = sockd::test::ask<bool>(*this, topic, join_atom::value, c.info);

@@ -1,5 +1,7 @@
 #include "tests/unit/fixtures.hpp"
 
+#include <algorithm>
+
 #include "interfaces/errors.hpp"
 
 namespace sockd::test {
@@ -69,6 +71,22 @@ database_double(std::shared_ptr<database_script> script) {
       if (script->down)
         return unavailable();
       return script->writers;
+    },
+    [=](positions_atom, const std::string& topic, const std::string& epoch,
+        int64_t after, int64_t limit) -> caf::result<positioned_rows> {
+      if (script->down)
+        return unavailable();
+      positioned_rows rows;
+      for (auto& x : script->stored)
+        if (x.topic == topic && x.epoch == epoch && x.offset > after)
+          rows.push_back(positioned_row{x.offset, x.frame});
+      std::sort(rows.begin(), rows.end(),
+                [](const positioned_row& a, const positioned_row& b) {
+                  return a.offset < b.offset;
+                });
+      if (rows.size() > static_cast<size_t>(limit))
+        rows.resize(static_cast<size_t>(limit));
+      return rows;
     },
     [=](retry_atom) {
       // nop

@@ -206,4 +206,48 @@ CAF_TEST(a new topic of the same name has a new epoch) {
   CAF_CHECK_NOT_EQUAL(field(got[0], "epoch"), first);
 }
 
+CAF_TEST(stored relays record their position in their row) {
+  join("p", "paul");
+  join_positioned("r", "rita");
+  auto epoch = field(frames("r")[0], "epoch").get<std::string>();
+  publish("p", "1");
+  publish("p", "2", {}, true);
+  publish("p", R"({"target":"r"})", "r", true); // stored, no position
+  publish("p", "3", {}, true);
+  CAF_REQUIRE_EQUAL(script->stored.size(), 3u);
+  CAF_CHECK_EQUAL(script->stored[0].epoch, epoch);
+  CAF_CHECK_EQUAL(script->stored[0].offset, 2);
+  CAF_CHECK_EQUAL(script->stored[1].offset, 0);
+  CAF_CHECK_EQUAL(script->stored[1].epoch, "");
+  CAF_CHECK_EQUAL(script->stored[2].offset, 3);
+  auto got = frames("r");
+  CAF_REQUIRE_EQUAL(got.size(), 4u);
+  CAF_CHECK_EQUAL(field(got[1], "offset"), 2);
+  CAF_CHECK_EQUAL(field(got[3], "offset"), 3);
+}
+
+CAF_TEST(a failed store leaves a gap that recovery skips) {
+  join("p", "paul");
+  join_positioned("r", "rita");
+  auto epoch = field(frames("r")[0], "epoch").get<std::string>();
+  caf::anon_send_exit(clients["r"].peer, caf::exit_reason::user_shutdown);
+  settle();
+  frames("p"); // r's action 4
+  publish("p", "1");
+  script->fail_stores = true;
+  CAF_CHECK(!publish("p", "2", {}, true)); // offset 2: never sent
+  script->fail_stores = false;
+  publish("p", "3");
+  auto plain = frames("p");
+  CAF_REQUIRE_EQUAL(plain.size(), 2u);
+  join_positioned("r2", "rita", since(epoch, 0));
+  auto got = frames("r2");
+  CAF_REQUIRE_EQUAL(got.size(), 3u);
+  CAF_CHECK_EQUAL(field(got[0], "offset"), 1);
+  CAF_CHECK_EQUAL(field(got[1], "offset"), 3);
+  CAF_CHECK_EQUAL(field(got[1], "payload"), 3);
+  CAF_CHECK_EQUAL(field(got[2], "recovered"), true);
+  CAF_CHECK_EQUAL(field(got[2], "offset"), 3);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

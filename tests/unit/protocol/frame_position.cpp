@@ -94,3 +94,25 @@ CAF_TEST(positioned encodings) {
                   R"({"action":8,"topic":"chat:a","recovered":false,)"
                   R"("epoch":"ep","offset":0})");
 }
+
+CAF_TEST(a stored row is replayed as the relay it was) {
+  auto stored = encode_stored("12", "chat:a", "c1", "2026-01-01T00:00:00.000Z",
+                              R"({"m":4})");
+  CAF_CHECK_EQUAL(encode_recovered(stored, 5, "ep"),
+                  encode_positioned(encode_relay("12", "chat:a", "c1",
+                                                 "2026-01-01T00:00:00.000Z",
+                                                 R"({"m":4})", true),
+                                    5, "ep"));
+  // As jsonb gives it back: keys reordered, spaces; the members stay.
+  std::string jsonb = R"({"topic": "chat:a", "action": 12, "sender": "c1",)"
+                      R"( "payload": {"m": 4}, "historical": true,)"
+                      R"( "timestamp": "2026-01-01T00:00:00.000Z"})";
+  CAF_CHECK_EQUAL(encode_recovered(jsonb, 5, "ep"),
+                  R"({"topic":"chat:a","action":12,"sender":"c1",)"
+                  R"("payload":{"m": 4},"timestamp":)"
+                  R"("2026-01-01T00:00:00.000Z","store":true,"offset":5,)"
+                  R"("epoch":"ep"})");
+  CAF_CHECK_EQUAL(encode_recovered("[1]", 5, "ep"), "");
+  CAF_CHECK_EQUAL(encode_recovered("{}", 5, "ep"), "");
+  CAF_CHECK_EQUAL(encode_recovered("{\"a\":", 5, "ep"), "");
+}

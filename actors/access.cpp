@@ -19,9 +19,12 @@ namespace sockd {
 
 namespace {
 
+// A membership: the user, and the connection actor to revoke it at. A weak
+// address: a connection that stops delists itself first (actors/
+// connection.cpp), and one that died otherwise is not kept alive by this.
 struct held {
   std::string sub;
-  caf::actor conn;
+  caf::actor_addr conn;
 };
 
 struct topic_entry {
@@ -31,15 +34,9 @@ struct topic_entry {
   bool again = false;   // asked again meanwhile: re-check all once it answers
 };
 
-struct conn_entry {
-  std::string cid;
-  std::vector<std::string> topics;
-};
-
 struct access_state {
   access_config cfg;
   std::unordered_map<std::string, topic_entry> topics;
-  std::unordered_map<caf::actor_addr, conn_entry> conns;
   size_t slices = 1;
   size_t current = 0;
   const char* name = "access";
@@ -51,12 +48,6 @@ struct access_state {
     auto m = t->second.members.find(cid);
     if (m == t->second.members.end())
       return;
-    auto& topics_of = conns[m->second.conn.address()].topics;
-    for (auto i = topics_of.begin(); i != topics_of.end(); ++i)
-      if (*i == topic) {
-        topics_of.erase(i);
-        break;
-      }
     t->second.members.erase(m);
     if (t->second.members.empty() && !t->second.running)
       topics.erase(t);
@@ -84,8 +75,8 @@ void revoke_denied(access_pointer self, const std::string& topic,
       continue;
     log_info("access revoked: user=" + m->second.sub + " connection=" + cid
              + " topic=" + topic);
-    self->send(caf::actor_cast<connection_actor>(m->second.conn),
-               revoke_atom::value, topic, true);
+    if (auto conn = caf::actor_cast<connection_actor>(m->second.conn))
+      self->send(conn, revoke_atom::value, topic, true);
     st.forget(topic, cid);
   }
 }
@@ -170,13 +161,13 @@ std::pair<int32_t, int32_t> unsubscribe(access_pointer self,
   if (t == st.topics.end())
     return {0, 0};
   auto members = static_cast<int32_t>(t->second.members.size());
-  std::vector<std::pair<std::string, caf::actor>> hit;
+  std::vector<std::pair<std::string, caf::actor_addr>> hit;
   for (auto& [cid, m] : t->second.members)
     if (m.sub == user)
       hit.emplace_back(cid, m.conn);
   for (auto& [cid, conn] : hit) {
-    self->send(caf::actor_cast<connection_actor>(conn), revoke_atom::value,
-               topic, false);
+    if (auto handle = caf::actor_cast<connection_actor>(conn))
+      self->send(handle, revoke_atom::value, topic, false);
     st.forget(topic, cid);
   }
   return {static_cast<int32_t>(hit.size()), members};
@@ -212,39 +203,19 @@ void on_notification(access_pointer self, const std::string& payload) {
              [&](const std::string& t) { check(self, t, user); });
 }
 
+// No monitor and no index by connection (memory per idle connection,
+// docs/performance.md): a connection delists each of its topics when it
+// stops, closed or sent an exit (actors/connection.cpp).
 void enlist(access_pointer self, const std::string& topic,
             const std::string& cid, const std::string& sub) {
   auto& st = self->state;
-  auto conn = caf::actor_cast<caf::actor>(self->current_sender());
+  auto conn = caf::actor_cast<caf::actor_addr>(self->current_sender());
   if (!conn)
     return;
-  auto& c = st.conns[conn.address()];
-  if (c.cid.empty()) {
-    c.cid = cid;
-    self->monitor(conn);
-  }
   auto [t, fresh] = st.topics.try_emplace(topic);
   if (fresh)
     t->second.slice = std::hash<std::string>{}(topic) % st.slices;
-  if (t->second.members.emplace(cid, held{sub, conn}).second)
-    c.topics.push_back(topic);
-}
-
-void on_down(access_pointer self, const caf::down_msg& msg) {
-  auto& st = self->state;
-  auto c = st.conns.find(msg.source);
-  if (c == st.conns.end())
-    return;
-  auto entry = std::move(c->second);
-  st.conns.erase(c);
-  for (auto& topic : entry.topics) {
-    auto t = st.topics.find(topic);
-    if (t == st.topics.end())
-      continue;
-    t->second.members.erase(entry.cid);
-    if (t->second.members.empty() && !t->second.running)
-      st.topics.erase(t);
-  }
+  t->second.members.emplace(cid, held{sub, std::move(conn)});
 }
 
 void next_slice(access_pointer self) {
@@ -268,7 +239,6 @@ access_actor::behavior_type access(access_pointer self, access_config cfg) {
       1, static_cast<size_t>(st.cfg.interval / st.cfg.slice));
     self->delayed_send(self, st.cfg.slice, slice_atom::value);
   }
-  self->set_down_handler([=](caf::down_msg& msg) { on_down(self, msg); });
   return {
     [=](enlist_atom, const std::string& topic, const std::string& cid,
         const std::string& sub) { enlist(self, topic, cid, sub); },

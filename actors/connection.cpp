@@ -11,12 +11,9 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/by_topic.hpp"
+#include "actors/connection_state.hpp"
 #include "interfaces/errors.hpp"
-#include "interfaces/refusal.hpp"
 #include "protocol/close_codes.hpp"
-#include "protocol/frame.hpp"
-#include "protocol/rate_limiter.hpp"
 #include "support/log.hpp"
 
 namespace sockd {
@@ -30,53 +27,6 @@ using time_point = caf::actor_clock::time_point;
 // reaches this actor, and a client may relay as soon as it sees the ack.
 constexpr size_t max_waiting_frames = 64;
 
-struct connection_state {
-  connection_config cfg;
-  by_topic<topic_actor> topics;
-  by_topic<std::vector<protocol::inbound>> joining;
-  protocol::rate_limiter limiter{1, 1, time_point{}};
-  time_point last_seen;
-  time_point last_rate_error;
-  bool rate_error_sent = false;
-
-  const char* name = "connection";
-
-  void send(std::string text) {
-    cfg.out->send(make_frame(std::move(text)));
-  }
-
-  void refuse(const protocol::inbound& in, const caf::error& err) {
-    send(protocol::encode_error(
-      refusal_of(err, in.action, in.topic, in.id)));
-  }
-
-  void refuse(const protocol::inbound& in, errc code, std::string message) {
-    send(protocol::encode_error(
-      protocol::refusal{code, std::move(message), in.action, in.topic, in.id}));
-  }
-
-  void ack(const protocol::inbound& in) {
-    if (in.id)
-      send(protocol::encode_ack(in.topic, *in.id));
-  }
-
-  const topic_actor* joined(const std::string& topic) {
-    return topics.find(topic);
-  }
-
-  // Memberships held or under way: joined topics plus joins in flight for
-  // topics not joined (a second SUBSCRIBE to either does not count again).
-  size_t memberships() {
-    size_t n = topics.size();
-    joining.for_each([&](const std::string& t) {
-      if (topics.find(t) == nullptr)
-        ++n;
-    });
-    return n;
-  }
-};
-
-using connection_pointer = connection_actor::stateful_pointer<connection_state>;
 
 constexpr int max_join_attempts = 3;
 
@@ -309,6 +259,17 @@ void over_rate(connection_pointer self, const std::string& text,
   st.send(protocol::encode_error(err));
 }
 
+// The connection stops: the access actor forgets its memberships (it does
+// not monitor connections, which would cost memory per idle connection).
+void delist_all(connection_pointer self) {
+  auto& st = self->state;
+  if (!st.cfg.access)
+    return;
+  st.topics.for_each([&](const std::string& topic) {
+    self->send(st.cfg.access, delist_atom::value, topic, st.cfg.cid);
+  });
+}
+
 // Closes the socket when the login token expires (enforce_token_exp): one
 // timer per connection, in the actor clock; an already expired token
 // closes at once.
@@ -340,6 +301,13 @@ connection_actor::behavior_type connection(connection_pointer self,
     if (keepalive)
       caf::anon_send(keepalive, unwatch_atom::value, addr);
     log_info("PART", {{"user", sub}, {"connection", cid}});
+  });
+  // As CAF's default: a normal exit message is ignored.
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    if (!msg.reason)
+      return;
+    delist_all(self);
+    self->quit(msg.reason);
   });
   return {
     [=](frame_atom, const std::string& text) {
@@ -373,7 +341,10 @@ connection_actor::behavior_type connection(connection_pointer self,
       }
       st.send(protocol::encode_keepalive(protocol::keepalive::ping));
     },
-    [=](closed_atom) { self->quit(); },
+    [=](closed_atom) {
+      delist_all(self);
+      self->quit();
+    },
     [=](expire_atom) {
       log_info("token expired: closing",
                {{"user", self->state.cfg.sub},

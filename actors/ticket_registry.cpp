@@ -1,5 +1,7 @@
 #include "actors/ticket_registry.hpp"
 
+#include <algorithm>
+#include <array>
 #include <deque>
 #include <unordered_map>
 
@@ -18,6 +20,8 @@ namespace {
 
 using time_point = caf::actor_clock::time_point;
 
+constexpr size_t auth_code_length = 36; // a random_uuid()
+
 struct ticket {
   std::string sub;
   std::string connection_id;
@@ -34,13 +38,21 @@ struct ticket_registry_state {
   std::unordered_map<std::string, size_t> outstanding;
   // Every ticket has the same ttl, so issue order is expiry order: expired
   // tickets are swept from the front, which keeps memory bounded without a
-  // timer per ticket.
-  std::deque<std::pair<time_point, std::string>> expiry;
+  // timer per ticket. A redeemed ticket's entry stays until then (ttl), so
+  // it holds the auth code inline, not as a heap string: memory per
+  // connection (docs/performance.md).
+  struct expiry_entry {
+    time_point at;
+    std::array<char, auth_code_length> code;
+  };
+  std::deque<expiry_entry> expiry;
 
   void sweep(time_point now) {
-    while (!expiry.empty() && expiry.front().first <= now) {
+    while (!expiry.empty() && expiry.front().at <= now) {
+      auto& code = expiry.front().code;
       // A redeemed ticket is gone already and was released then.
-      if (auto i = tickets.find(expiry.front().second); i != tickets.end()) {
+      if (auto i = tickets.find(std::string{code.data(), code.size()});
+          i != tickets.end()) {
         release(i->second.sub);
         tickets.erase(i);
         metrics::sockd.ticket(metrics::ticket_event::expired);
@@ -62,6 +74,15 @@ struct ticket_registry_state {
 
   const char* name = "ticket_registry";
 };
+
+// Auth codes are random_uuid()s, all of one length.
+void add_expiry(ticket_registry_state& st, time_point at,
+                  const std::string& auth_code) {
+  ticket_registry_state::expiry_entry e{at, {}};
+  std::copy_n(auth_code.begin(), std::min(auth_code.size(), e.code.size()),
+              e.code.begin());
+  st.expiry.push_back(e);
+}
 
 ticket_registry_actor::behavior_type
 ticket_registry(ticket_registry_actor::stateful_pointer<ticket_registry_state>
@@ -85,7 +106,7 @@ ticket_registry(ticket_registry_actor::stateful_pointer<ticket_registry_state>
       auto connection_id = random_uuid();
       st.tickets.emplace(auth_code, ticket{sub, connection_id, now + st.ttl,
                                            valid_until});
-      st.expiry.emplace_back(now + st.ttl, auth_code);
+      add_expiry(st, now + st.ttl, auth_code);
       metrics::sockd.ticket(metrics::ticket_event::issued);
       return auth_code + ":" + connection_id;
     },

@@ -111,7 +111,7 @@ db_arg=""
 # shellcheck disable=SC2086
 timeout 900 "$LOADGEN" --scenario="$SCENARIO" --target="$TARGET" \
   --label="$PEER" --port="$PORT" --jwt_secret="$SECRET" --users="$USERS" \
-  --server_pid="$SERVER_PID" $db_arg $SERVER_TLS $ARGS \
+  --server_pid="$SERVER_PID" $db_arg $SERVER_TLS ${LOADGEN_ARGS:-} $ARGS \
   >"$NAME.result.json" 2>"$NAME.loadgen.log" &
 LOADGEN_PID=$!
 

@@ -41,6 +41,7 @@ FANOUT_SUBSCRIBERS=${FANOUT_SUBSCRIBERS:-1000}
 ROOMS_RATE=${ROOMS_RATE:-10000}
 CONNS=${CONNS:-18000}
 STORM_CLIENTS=${STORM_CLIENTS:-5000}
+LOADGEN_ARGS=${LOADGEN_ARGS:-} # extra sockd_loadgen options, e.g. --ticket_keepalive=1
 
 # --- build -----------------------------------------------------------------
 if [[ ${SKIP_BUILD:-0} != 1 ]]; then
@@ -114,7 +115,7 @@ for (( round = 1; round <= ROUNDS; round++ )); do
       line=$(timeout 300 "$LOADGEN" --scenario="$scenario" --target="$TARGET" \
                --label="$peer" --port="$PORT" --jwt_secret="$SECRET" \
                --users="$USERS" --server_pid="$SERVER_PID" $db_arg \
-               $SERVER_TLS \
+               $SERVER_TLS $LOADGEN_ARGS \
                $(scenario_args "$scenario") 2>>"$WORK/loadgen.log") \
         || line='{"server":"'$peer'","scenario":"'$scenario'",'\
 '"errors":{"loadgen_failed":1}}'

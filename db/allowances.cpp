@@ -236,4 +236,38 @@ evaluate_allowances(pqxx::connection& conn,
   return allowed;
 }
 
+std::vector<bool>
+evaluate_allowance_rows(pqxx::connection& conn,
+                        const allowance_table::entry& rule,
+                        const std::vector<std::string>& subs,
+                        const std::vector<std::string>& handles,
+                        const std::vector<std::string>& topics) {
+  std::vector<bool> yes(subs.size(), false);
+  auto one_by_one = [&] {
+    for (size_t i = 0; i < subs.size(); ++i)
+      yes[i] = evaluate_allowance(conn, rule.statement, subs[i], handles[i],
+                                  topics[i]);
+    return yes;
+  };
+  if (rule.function.empty() || subs.size() == 1)
+    return one_by_one();
+  pqxx::nontransaction tx{conn};
+  pqxx::result r;
+  try {
+    r = tx.exec_params("SELECT u.n FROM unnest($1::text[], $2::text[],"
+                       " $3::text[]) WITH ORDINALITY AS u(s, h, t, n) WHERE "
+                         + rule.function + "(u.s, u.h, u.t) IS TRUE",
+                       text_array(subs), text_array(handles),
+                       text_array(topics));
+  } catch (const pqxx::data_exception&) {
+    return one_by_one();
+  }
+  for (auto row : r) {
+    auto n = row[0].as<size_t>();
+    if (n >= 1 && n <= yes.size())
+      yes[n - 1] = true;
+  }
+  return yes;
+}
+
 } // namespace sockd::db

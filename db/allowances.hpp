@@ -91,6 +91,18 @@ evaluate_allowances(pqxx::connection& conn,
                     const std::vector<std::string>& subs,
                     const std::string& handle, const std::string& topic);
 
+/// For each row i, whether the rule allows (subs[i], handles[i],
+/// topics[i]): one statement for every row (the rule's function over
+/// unnest of the three arrays), for SUBSCRIBEs queued at one worker
+/// (db/allow_batch.hpp). A data error, or a rule without a function, falls
+/// back to one statement per row, so that a bad row denies itself alone.
+std::vector<bool>
+evaluate_allowance_rows(pqxx::connection& conn,
+                        const allowance_table::entry& rule,
+                        const std::vector<std::string>& subs,
+                        const std::vector<std::string>& handles,
+                        const std::vector<std::string>& topics);
+
 /// PostgreSQL's text form of a text[]: {"a","b\"c"}.
 std::string text_array(const std::vector<std::string>& items);
 

@@ -17,6 +17,7 @@
 
 #include <pqxx/nontransaction>
 
+#include "db/allow_batch.hpp"
 #include "db/failure.hpp"
 #include "db/log_text.hpp"
 #include "db/pending_rows.hpp"
@@ -84,6 +85,7 @@ struct worker_state {
   std::unique_ptr<session> db;
   std::vector<stored_message> batch;
   store_promises promises;
+  pending_allows allows; // answered with the batch (db/allow_batch.hpp)
   bool commit_due = false;
   pending_rows pending{max_pending_rows};
   bool retry_armed = false;
@@ -107,6 +109,15 @@ void commit_batch(self_ptr self) {
   timer.finish(write_batch(*st.db, msgs, promises));
 }
 
+// Runs the batch once the requests now in the mailbox are in it.
+void batch_soon(self_ptr self) {
+  auto& st = self->state;
+  if (st.commit_due)
+    return;
+  st.commit_due = true;
+  self->send(self, commit_batch_atom::value);
+}
+
 caf::result<int64_t> store(self_ptr self, const stored_message& msg) {
   if (msg.topic.empty() || msg.frame.empty())
     return make_error(errc::bad_frame, "empty topic or frame");
@@ -114,13 +125,19 @@ caf::result<int64_t> store(self_ptr self, const stored_message& msg) {
   auto promise = self->make_response_promise<int64_t>();
   st.batch.push_back(msg);
   st.promises.push_back(promise);
-  if (st.batch.size() >= max_batch) {
+  if (st.batch.size() >= max_batch)
     commit_batch(self);
-  } else if (!st.commit_due) {
-    st.commit_due = true;
-    self->send(self, commit_batch_atom::value);
-  }
+  else
+    batch_soon(self);
   return promise;
+}
+
+// Allowance queries of SUBSCRIBEs wait for the batch too: those queued
+// meanwhile share one statement per rule (db/allow_batch.hpp).
+void run_allows(self_ptr self) {
+  auto& st = self->state;
+  if (!st.allows.empty())
+    answer_allows(*st.db, st.allows);
 }
 
 // -- sock_connections ---------------------------------------------------------
@@ -245,29 +262,16 @@ Result on_connection(session& db, metrics::db_kind kind,
   }
 }
 
-caf::result<bool> allow(self_ptr self, const std::string& type,
-                        const std::string& sub, const std::string& handle,
-                        const std::string& topic) {
-  auto& db = *self->state.db;
-  // The rules are prepared on the connection: look them up once it is up.
-  auto query = [&](pqxx::connection& conn) -> caf::result<bool> {
-    auto rule = db.allowances().lookup(type);
-    using verdict = allowance_table::verdict;
-    if (rule.kind == verdict::deny)
-      return false;
-    if (rule.kind == verdict::broken)
-      return make_error(errc::internal, "allowance query is invalid");
-    auto& cache = db.config().allowance_cache;
-    auto now = allowance_cache::clock::now();
-    if (cache && cache->allowed(sub, topic, now))
-      return true;
-    auto yes = evaluate_allowance(conn, rule.statement, sub, handle, topic);
-    if (yes && cache)
-      cache->put(sub, topic, now);
-    return yes;
-  };
-  return on_connection<caf::result<bool>>(
-    db, metrics::db_kind::allow, "allowance query for type " + type, query);
+caf::result<bool> allow(self_ptr self, std::string type, std::string sub,
+                        std::string handle, std::string topic) {
+  auto& st = self->state;
+  auto promise = self->make_response_promise<bool>();
+  st.allows.push_back(pending_allow{std::move(type), std::move(sub),
+                                    std::move(handle), std::move(topic),
+                                    promise,
+                                    std::chrono::steady_clock::now()});
+  batch_soon(self);
+  return promise;
 }
 
 // One statement for every sub of a topic's members (a re-check).
@@ -368,14 +372,16 @@ worker(self_ptr self, std::shared_ptr<const database_config> cfg,
   // On shutdown, write what is queued before leaving.
   self->set_exit_handler([self](caf::exit_msg& msg) {
     commit_batch(self);
+    run_allows(self);
     drain(self);
     self->quit(msg.reason);
   });
   return {
-    [self](allow_atom, const std::string& type, const std::string& sub,
-           const std::string& handle, const std::string& topic) {
+    [self](allow_atom, std::string& type, std::string& sub,
+           std::string& handle, std::string& topic) {
       taken();
-      return allow(self, type, sub, handle, topic);
+      return allow(self, std::move(type), std::move(sub), std::move(handle),
+                   std::move(topic));
     },
     [self](allow_atom, const std::string& type, const string_list& subs,
            const std::string& handle, const std::string& topic) {
@@ -419,6 +425,7 @@ worker(self_ptr self, std::shared_ptr<const database_config> cfg,
     [self](commit_batch_atom) {
       self->state.commit_due = false;
       commit_batch(self);
+      run_allows(self);
     },
   };
 }

@@ -5,7 +5,10 @@
 //   store    queue (message, promise); the first queued store sends
 //            commit_batch to self, so every store already in the mailbox
 //            joins the batch
-//   commit_batch  write the batch in one transaction, then deliver each seq
+//   allow    queue (request, promise) like a store: the SUBSCRIBEs queued
+//            meanwhile share one statement per rule (db/allow_batch.hpp)
+//   commit_batch  write the batch in one transaction, then deliver each
+//            seq; then answer the queued allowance requests
 //   history, writers, ping  commit the batch first, so a reader sees every
 //            store
 //            received before its request (and a ping answers after them)

@@ -3,9 +3,9 @@
 // allowance queries when access changes (docs/security.md, "Revocation").
 //
 // connection -> access
-//   enlist(topic, cid, sub)   joined (the sender is the connection actor,
-//                             monitored: a dead one leaves every topic)
-//   delist(topic, cid)        left
+//   enlist(topic, cid, sub)   joined (the sender is the connection actor)
+//   delist(topic, cid)        left, or the connection stops (it delists
+//                             every topic it holds; not monitored)
 // allowance listener (db/access_listener.hpp) -> access
 //   recheck(payload)          a NOTIFY on the channel `sockd_access`: JSON
 //                             {"schema","user","pattern"} (a topic_allowances

@@ -15,9 +15,14 @@ admission_slot::~admission_slot() {
   release();
 }
 
+void admission_slot::enroll(member who) {
+  key_ = enrollment_key(who.out);
+  caf::anon_send(admission_, enroll_atom::value, std::move(who));
+}
+
 void admission_slot::release() {
   if (!released_.exchange(true))
-    caf::anon_send(admission_, release_atom::value, sub_);
+    caf::anon_send(admission_, release_atom::value, sub_, key_.load());
 }
 
 } // namespace sockd::net

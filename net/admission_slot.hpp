@@ -18,12 +18,17 @@ public:
   admission_slot(const admission_slot&) = delete;
   admission_slot& operator=(const admission_slot&) = delete;
 
+  /// Enrolls the socket of this slot in admission's registry (POST
+  /// /api/disconnect); its entry goes with the release.
+  void enroll(member who);
+
   /// Gives the slot back; later calls do nothing.
   void release();
 
 private:
   admission_actor admission_;
   std::string sub_;
+  std::atomic<uint64_t> key_{0}; // enrollment_key once enrolled
   std::atomic<bool> released_{false};
 };
 

@@ -112,7 +112,8 @@ void websocket_session<Stream>::start_connection() {
   member who{cfg.cid, cfg.sub, caf::actor_addr{}, cfg.out};
   conn_ = spawn_connection(*state_->svc.sys, std::move(cfg));
   who.conn = conn_.address();
-  caf::anon_send(state_->svc.admission, enroll_atom::value, std::move(who));
+  if (grant_.slot)
+    grant_.slot->enroll(std::move(who));
 }
 
 // -- closing ------------------------------------------------------------------

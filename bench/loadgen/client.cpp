@@ -80,6 +80,22 @@ void client::check_deadline(steady::time_point now) {
 
 void client::fetch_ticket() {
   state_ = state::ticket;
+  auto* pool = target_.tickets;
+  if (pool != nullptr && !target_.tls && !pool->idle.empty()) {
+    ticket_socket_.emplace(std::move(pool->idle.back()));
+    pool->idle.pop_back();
+    ticket_reused_ = true;
+    ++pool->reused;
+    return send_ticket_request();
+  }
+  connect_ticket();
+}
+
+// A fresh connection for the ticket.
+void client::connect_ticket() {
+  ticket_reused_ = false;
+  if (target_.tickets != nullptr)
+    ++target_.tickets->opened;
   ticket_socket_.emplace(ioc_);
   open_spread(*ticket_socket_, target_.endpoint, index_);
   auto self = shared_from_this();
@@ -115,13 +131,19 @@ void client::send_ticket_request() {
   request_.emplace(http::verb::get, "/ticket", 11);
   request_->set(http::field::host, target_.host);
   request_->set(http::field::authorization, "Bearer " + token_);
-  request_->keep_alive(false);
+  request_->keep_alive(target_.tickets != nullptr && !target_.tls);
   auto self = shared_from_this();
   with_ticket_stream([&](auto& stream) {
     http::async_write(stream, *request_, [self, &stream](beast::error_code ec,
                                                          size_t) {
       if (self->state_ != state::ticket)
         return;
+      if (ec && self->ticket_reused_) {
+        // The server closed the idle connection (its handshake_timeout
+        // ends a kept-alive one): a fresh one, as a browser would.
+        drop(*self->ticket_socket_);
+        return self->connect_ticket();
+      }
       if (ec)
         return self->fail(describe("ticket_write", ec));
       self->parser_.emplace();
@@ -137,6 +159,12 @@ void client::send_ticket_request() {
 void client::on_ticket_read(beast::error_code ec) {
   if (state_ != state::ticket)
     return;
+  if (ec && ticket_reused_) {
+    drop(*ticket_socket_); // closed while idle: see send_ticket_request
+    parser_.reset();
+    http_buffer_.clear();
+    return connect_ticket();
+  }
   if (ec)
     return fail(describe("ticket_read", ec));
   auto& res = parser_->get();
@@ -150,9 +178,14 @@ void client::on_ticket_read(beast::error_code ec) {
   if (close == std::string::npos)
     return fail("ticket_body");
   ticket_ = body.substr(open + 1, close - open - 1);
-  // No TLS close_notify: the server is done with this connection (the
-  // response said close), and RST keeps TIME_WAIT away as in plain mode.
-  drop(*ticket_socket_);
+  if (target_.tickets != nullptr && !target_.tls && res.keep_alive()
+      && http_buffer_.size() == 0) {
+    target_.tickets->idle.push_back(std::move(*ticket_socket_));
+  } else {
+    // No TLS close_notify: the server is done with this connection (the
+    // response said close), and RST keeps TIME_WAIT away as in plain mode.
+    drop(*ticket_socket_);
+  }
   ticket_tls_.reset();
   ticket_socket_.reset();
   parser_.reset();

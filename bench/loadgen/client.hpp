@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -34,6 +35,16 @@ inline int64_t now_ns() {
     .count();
 }
 
+/// Kept-alive HTTP connections for /ticket, shared by the clients of one
+/// load generator (plain mode only): a browser fetches its ticket over the
+/// connection it already holds to the API. A client takes an idle one, or
+/// opens a new one when none is idle, and gives it back after the answer.
+struct ticket_pool {
+  std::vector<boost::asio::ip::tcp::socket> idle;
+  uint64_t opened = 0; // connections opened for tickets
+  uint64_t reused = 0; // tickets fetched over a kept-alive connection
+};
+
 struct target_config {
   wire_kind kind = wire_kind::sockd;
   boost::asio::ip::tcp::endpoint endpoint;
@@ -42,6 +53,8 @@ struct target_config {
   bool ticket = true;          // fetch a ticket first (sockd, bare)
   /// Not null: speak TLS (https for the ticket, wss) with this context.
   boost::asio::ssl::context* tls = nullptr;
+  /// Not null (plain mode): fetch tickets over kept-alive connections.
+  ticket_pool* tickets = nullptr;
 };
 
 class client;
@@ -116,6 +129,7 @@ private:
   }
 
   void fetch_ticket();
+  void connect_ticket();
   void on_ticket_connect(boost::beast::error_code ec);
   void send_ticket_request();
   void on_ticket_read(boost::beast::error_code ec);
@@ -157,6 +171,7 @@ private:
     boost::beast::http::string_body>>
     parser_;
   std::string ticket_;
+  bool ticket_reused_ = false; // over a kept-alive connection
   std::string ws_key_;
 
   boost::beast::flat_buffer in_;

@@ -56,6 +56,10 @@ void conns::on_all_settled() {
   result_["connect_s"] = secs;
   result_["connects_per_s"] = static_cast<double>(ready_) / secs;
   result_["connect_latency_us"] = latency_us(connect_latency_);
+  if (auto* pool = cfg_.target.tickets) {
+    result_["ticket_connections"] = pool->opened;
+    result_["tickets_reused"] = pool->reused;
+  }
   after(settle_after, [this] { measure_idle(); });
 }
 

@@ -36,6 +36,9 @@ namespace net = boost::asio;
     "  --port=N [--host=127.0.0.1]  loopback only\n"
     "  --label=NAME          server name in the results\n"
     "  --tls=0|1             https for the ticket and wss (default 0)\n"
+    "  --ticket_keepalive=0|1  plain mode: tickets over kept-alive HTTP\n"
+    "                        connections shared by the clients (default 0:\n"
+    "                        one connection per ticket)\n"
     "  --ca=FILE             with --tls=1: verify the server's chain against\n"
     "                        this PEM CA and its name against --host;\n"
     "                        without it, no verification (throwaway certs)\n"
@@ -78,6 +81,7 @@ int main(int argc, char** argv) {
   int port = 0;
   size_t users = 64;
   bool tls = false;
+  bool ticket_keepalive = false;
   std::string ca;
   using setter = std::function<void(const std::string&, const std::string&)>;
   auto size = [](size_t& field, double hi) -> setter {
@@ -101,6 +105,8 @@ int main(int argc, char** argv) {
     {"label", [&](auto&, auto& v) { cfg.label = v; }},
     {"tls", [&](auto& k, auto& v) { tls = number(k, v, 0, 1) != 0; }},
     {"ca", [&](auto&, auto& v) { ca = v; }},
+    {"ticket_keepalive",
+     [&](auto& k, auto& v) { ticket_keepalive = number(k, v, 0, 1) != 0; }},
     {"jwt_secret", [&](auto&, auto& v) { secret = v; }},
     {"users", size(users, 1e5)},
     {"server_pid",
@@ -196,6 +202,10 @@ int main(int argc, char** argv) {
   }
   bench::raise_file_limit();
   net::io_context ioc{1};
+  // After the io_context: its sockets close before it goes.
+  bench::ticket_pool tickets;
+  if (ticket_keepalive && !tls && cfg.target.ticket)
+    cfg.target.tickets = &tickets;
   auto sc = bench::make_scenario(ioc, cfg);
   if (!sc)
     usage("unknown --scenario: " + cfg.scenario);

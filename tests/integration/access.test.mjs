@@ -201,3 +201,37 @@ test('POST /api/recheck {user}: the memberships of that user are re-checked', T,
   await kay.next(forbidden(topic), 1000);
   await lee.next(leftNotice(topic, kay));
 });
+
+// A database worker answers the SUBSCRIBEs queued at it in one statement
+// per rule (db/allow_batch.hpp): each must still be decided on its own
+// (user, topic), for the pattern rule and for a query over the app's table.
+test('SUBSCRIBEs arriving together are each decided on their own', T,
+     async () => {
+  const topic = h.uniqueTopic('chat');
+  const room = crypto.randomUUID();
+  const roomTopic = `room:${room}`;
+  const subs = Array.from({ length: 12 }, (_, i) => `batch-${i}-${room}`);
+  await h.allow(server.pg, subs.filter((_, i) => i % 2 === 0)
+                                .map((s) => [s, topic]));
+  await server.pg.psql(`INSERT INTO ${S}.room_members VALUES `
+    + subs.filter((_, i) => i % 3 === 0).map((s) => `('${s}', '${room}')`)
+      .join(', '));
+  const clients = await Promise.all(subs.map((s) => h.connect(server.sockd, s)));
+  // Every SUBSCRIBE is on the wire before any answer is awaited.
+  for (const c of clients) {
+    c.send({ action: 8, topic });
+    c.send({ action: 8, topic: roomTopic });
+  }
+  const answer = (t) => (f) => f && f.topic === t
+    && (f.action === 8 || f.action === 'ERROR');
+  for (const [i, c] of clients.entries()) {
+    const chat = await c.next(answer(topic));
+    assert.equal(chat.action, i % 2 === 0 ? 8 : 'ERROR', `${subs[i]} ${topic}`);
+    const inRoom = await c.next(answer(roomTopic));
+    assert.equal(inRoom.action, i % 3 === 0 ? 8 : 'ERROR',
+                 `${subs[i]} ${roomTopic}`);
+    if (inRoom.action === 'ERROR')
+      assert.ok(forbidden(roomTopic)(inRoom), JSON.stringify(inRoom));
+    c.close();
+  }
+});

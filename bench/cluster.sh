@@ -27,7 +27,9 @@
 #
 # Knobs: ROUNDS, SCENARIOS, SETUPS ("sockd:1 sockd:3 nats:1 nats:3"), NODES
 # (3), FAILOVER_RUNS, DURATION, the sizes above, BUILD_DIR, RESULTS_DIR,
-# JOBS, SKIP_BUILD=1, SOCKD_ARGS (extra options for every sockd node).
+# JOBS, SKIP_BUILD=1, SOCKD_ARGS (extra options for every sockd node),
+# PERF_STAT=1 (perf stat of the nodes over the measured phase: context
+# switches and write system calls, in the raw results as "perf").
 # All traffic stays on 127.0.0.1; every wait is bounded; every process is
 # stopped by its PID.
 set -euo pipefail
@@ -100,6 +102,40 @@ owner_index() {
   die "no owner for $1"
 }
 
+# perf_stat_measured FILE (PERF_STAT=1): counts the nodes' context switches
+# and write system calls over the load generator's measured phase (its
+# "measuring"/"measured" lines), as bench/profile.sh does for one server.
+perf_stat_measured() {
+  local marks i
+  marks=$(grep -c 'sockd_loadgen: measuring' "$WORK/loadgen.log" || true)
+  for (( i = 0; i < 1200; i++ )); do # the scenario's connect phase: <= 120 s
+    (( $(grep -c 'sockd_loadgen: measuring' "$WORK/loadgen.log" || true) \
+       > marks )) && break
+    sleep 0.1
+  done
+  (( i < 1200 )) || return 0
+  marks=$(grep -c 'sockd_loadgen: measured ' "$WORK/loadgen.log" || true)
+  perf stat -e task-clock,context-switches,syscalls:sys_enter_sendmsg,syscalls:sys_enter_writev,syscalls:sys_enter_write \
+    -p "$PIDS_CSV" -o "$1" &
+  local perf_pid=$!
+  for (( i = 0; i < 1200; i++ )); do # the measured phase: DURATION s
+    (( $(grep -c 'sockd_loadgen: measured ' "$WORK/loadgen.log" || true) \
+       > marks )) && break
+    sleep 0.1
+  done
+  kill -INT "$perf_pid" 2>/dev/null || true
+  wait "$perf_pid" 2>/dev/null || true
+}
+
+# perf_stat_json FILE: ',"perf":{event:count,...}' from perf stat's output.
+perf_stat_json() {
+  [[ -s $1 ]] || return 0
+  awk 'BEGIN { printf ",\"perf\":{" }
+       $2 ~ /^(context-switches|syscalls:sys_enter_[a-z]+)$/ {
+         gsub(",", "", $1); printf "%s\"%s\":%s", sep, $2, $1; sep="," }
+       END { printf "}" }' "$1"
+}
+
 mkdir -p "$OUT"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RAW=$OUT/cluster-$STAMP.jsonl
@@ -146,7 +182,11 @@ run_one() {
   fi
   log "round $round: $scenario against $label (pids $PIDS_CSV${topic:+, \
 topic $topic}$( (( owner >= 0 )) && echo ", owner node$((owner + 1))"))"
-  local line
+  local line stat_pid=""
+  if [[ ${PERF_STAT:-0} == 1 && $scenario != failover ]]; then
+    perf_stat_measured "$WORK/perf-$scenario-$kind$count-$round.txt" &
+    stat_pid=$!
+  fi
   # shellcheck disable=SC2046
   line=$(timeout 300 "$LOADGEN" --scenario="$scenario" --target="$TARGET" \
            --label="$label" --jwt_secret="$SECRET" --users="$USERS" \
@@ -155,6 +195,10 @@ topic $topic}$( (( owner >= 0 )) && echo ", owner node$((owner + 1))"))"
     || line='{"server":"'$label'","scenario":"'$scenario'",'\
 '"errors":{"loadgen_failed":1}}'
   local add="{\"nodes\":$count,\"round\":$round"
+  if [[ -n $stat_pid ]]; then
+    wait "$stat_pid" 2>/dev/null || true
+    add+=$(perf_stat_json "$WORK/perf-$scenario-$kind$count-$round.txt")
+  fi
   add+=",\"owner\":$owner"
   if [[ $kind == sockd && $scenario != failover ]]; then
     local cross relayed redeemed

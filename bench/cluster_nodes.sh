@@ -1,3 +1,6 @@
+# shellcheck shell=bash
+# (The variables below are read by bench/cluster.sh, which sources this.)
+# shellcheck disable=SC2034
 # Starts and stops a group of servers for bench/cluster.sh (sourced after
 # bench/lib.sh, not run): COUNT sockd nodes sharing lib.sh's PostgreSQL, or
 # COUNT nats-servers in one cluster with WebSocket on each. COUNT=1 is a
@@ -16,7 +19,7 @@ PORTS_CSV="" PIDS_CSV="" TARGET=""
 nodes_up() {
   local kind=$1 count=$2 i
   NODE_PIDS=() NODE_PORTS=() NODE_ADMIN=() NODE_NAMES=() NODE_LOGS=()
-  local routes=() seeds=() cports=()
+  local seeds=() cports=()
   for (( i = 0; i < count; i++ )); do
     NODE_PORTS+=("$(free_port)")
     NODE_ADMIN+=("$(free_port)")

@@ -1,8 +1,10 @@
 // sockd_loadgen: drives one scenario against one server and prints one JSON
 // line of results. ONE io thread; all traffic to loopback.
 //
-//   sockd_loadgen --scenario=fanout|rooms|conns|storm --target=sockd|nats
-//                 --port=N [--label=NAME] [--jwt_secret=S] [--users=64]
+//   sockd_loadgen --scenario=fanout|rooms|conns|storm|failover
+//                 --target=sockd|nats
+//                 --port=N|--ports=N,N,N [--label=NAME] [--jwt_secret=S]
+//                 [--users=64] [--server_pids=PID,PID,PID]
 //                 [--server_pid=PID] [--db_pid=PID] [--tls=1 [--ca=FILE]]
 //                 [scenario knobs...]
 #include <cstdio>
@@ -11,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -31,9 +34,12 @@ namespace net = boost::asio;
   std::fprintf(
     stderr,
     "sockd_loadgen: %s\n"
-    "usage: sockd_loadgen --scenario=fanout|rooms|conns|storm\n"
+    "usage: sockd_loadgen --scenario=fanout|rooms|conns|storm|failover\n"
     "  --target=sockd|nats   dialect (the bare server speaks sockd's)\n"
     "  --port=N [--host=127.0.0.1]  loopback only\n"
+    "  --ports=N,N,...       a cluster's nodes instead of --port: client i\n"
+    "                        uses the (i mod count)-th\n"
+    "  --server_pids=PID,... the nodes' processes: CPU summed and per node\n"
     "  --label=NAME          server name in the results\n"
     "  --tls=0|1             https for the ticket and wss (default 0)\n"
     "  --ticket_keepalive=0|1  plain mode: tickets over kept-alive HTTP\n"
@@ -49,7 +55,10 @@ namespace net = boost::asio;
     "  --subscribers=N --window=N          (fanout)\n"
     "  --topics=N --per_topic=N --rate=R   (rooms)\n"
     "  --conns=N                           (conns)\n"
-    "  --clients=N                         (storm)\n",
+    "  --clients=N                         (storm)\n"
+    "  --subscribers=N --rate=R --topic=T  (failover)\n"
+    "  --kill_pid=PID --kill_node=I        (failover: SIGKILL PID, the\n"
+    "                        process behind the I-th of --ports)\n",
     why.c_str());
   std::exit(2);
 }
@@ -61,6 +70,22 @@ double number(const std::string& key, const std::string& value, double lo,
   if (value.empty() || *end != '\0' || !(n >= lo && n <= hi))
     usage("bad value for --" + key + ": " + value);
   return n;
+}
+
+/// "a,b,c" as numbers in [lo, hi].
+std::vector<int> number_list(const std::string& key, const std::string& value,
+                             double lo, double hi) {
+  std::vector<int> out;
+  size_t from = 0;
+  while (from <= value.size()) {
+    auto comma = value.find(',', from);
+    if (comma == std::string::npos)
+      comma = value.size();
+    out.push_back(
+      static_cast<int>(number(key, value.substr(from, comma - from), lo, hi)));
+    from = comma + 1;
+  }
+  return out;
 }
 
 } // namespace
@@ -79,6 +104,7 @@ int main(int argc, char** argv) {
   std::string target = "sockd";
   std::string secret;
   int port = 0;
+  std::vector<int> ports;
   size_t users = 64;
   bool tls = false;
   bool ticket_keepalive = false;
@@ -101,6 +127,18 @@ int main(int argc, char** argv) {
     {"port",
      [&](auto& k, auto& v) {
        port = static_cast<int>(number(k, v, 1, 65535));
+     }},
+    {"ports", [&](auto& k, auto& v) { ports = number_list(k, v, 1, 65535); }},
+    {"server_pids",
+     [&](auto& k, auto& v) { cfg.server_pids = number_list(k, v, 1, 1e9); }},
+    {"topic", [&](auto&, auto& v) { cfg.topic = v; }},
+    {"kill_pid",
+     [&](auto& k, auto& v) {
+       cfg.kill_pid = static_cast<int>(number(k, v, 2, 1e9));
+     }},
+    {"kill_node",
+     [&](auto& k, auto& v) {
+       cfg.kill_node = static_cast<size_t>(number(k, v, 0, 64));
      }},
     {"label", [&](auto&, auto& v) { cfg.label = v; }},
     {"tls", [&](auto& k, auto& v) { tls = number(k, v, 0, 1) != 0; }},
@@ -140,8 +178,12 @@ int main(int argc, char** argv) {
       usage("unknown option --" + k);
     i->second(k, v);
   }
+  if (port != 0 && !ports.empty())
+    usage("--port and --ports exclude each other");
+  if (port == 0 && ports.empty())
+    usage("--port or --ports is required");
   if (port == 0)
-    usage("--port is required");
+    port = ports.front();
   boost::system::error_code ec;
   auto addr = net::ip::make_address(host, ec);
   // This tool only ever loads servers on this machine.
@@ -200,6 +242,17 @@ int main(int argc, char** argv) {
     }
     cfg.target.tls = &tls_ctx;
   }
+  // After the TLS context: every node's target shares it.
+  for (auto p : ports) {
+    auto t = cfg.target;
+    t.endpoint = {addr, static_cast<unsigned short>(p)};
+    t.host = host + ":" + std::to_string(p);
+    cfg.targets.push_back(t);
+  }
+  if (cfg.scenario == "failover"
+      && (cfg.targets.size() < 2 || cfg.kill_node >= cfg.targets.size()))
+    usage("failover needs --ports of two nodes or more and --kill_node"
+          " naming one of them");
   bench::raise_file_limit();
   net::io_context ioc{1};
   // After the io_context: its sockets close before it goes.

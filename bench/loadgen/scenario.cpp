@@ -69,7 +69,9 @@ std::shared_ptr<client> scenario::make_client(uint32_t index,
   std::string token;
   if (!cfg_.tokens.empty())
     token = cfg_.tokens[index % cfg_.tokens.size()];
-  return std::make_shared<client>(ioc_, cfg_.target, *this, index,
+  const auto& target
+    = cfg_.targets.empty() ? cfg_.target : cfg_.targets[node_of(index)];
+  return std::make_shared<client>(ioc_, target, *this, index,
                                   std::move(topic), std::move(token));
 }
 
@@ -140,8 +142,15 @@ void scenario::finish() {
 scenario::cpu_mark scenario::mark_cpu() const {
   cpu_mark m;
   m.at = steady::now();
-  if (cfg_.server_pid > 0)
+  if (!cfg_.server_pids.empty()) {
+    // A cluster: the nodes' CPU summed (a killed node's stops counting).
+    for (auto pid : cfg_.server_pids) {
+      m.nodes.push_back(tree_cpu_ticks(pid));
+      m.server += m.nodes.back();
+    }
+  } else if (cfg_.server_pid > 0) {
     m.server = tree_cpu_ticks(cfg_.server_pid);
+  }
   if (cfg_.db_pid > 0)
     m.db = tree_cpu_ticks(cfg_.db_pid);
   m.self = cpu_ticks(getpid()).value_or(0);
@@ -156,14 +165,21 @@ void scenario::put_cpu(const cpu_mark& a, const cpu_mark& b) {
   if (secs <= 0)
     return;
   auto pct = [secs](uint64_t from, uint64_t to) {
-    auto ticks = static_cast<double>(to - from);
+    // A process that died between the marks reads 0: no negative share.
+    auto ticks = to > from ? static_cast<double>(to - from) : 0.0;
     return 100.0 * ticks / static_cast<double>(ticks_per_second()) / secs;
   };
   auto ours = pct(a.self, b.self);
   result_["loadgen_cpu_pct"] = ours;
-  if (cfg_.server_pid > 0) {
+  if (cfg_.server_pid > 0 || !cfg_.server_pids.empty()) {
     result_["server_cpu_pct"] = pct(a.server, b.server);
     ours += pct(a.server, b.server);
+  }
+  if (!a.nodes.empty() && a.nodes.size() == b.nodes.size()) {
+    auto each = nlohmann::json::array();
+    for (size_t i = 0; i < a.nodes.size(); ++i)
+      each.push_back(pct(a.nodes[i], b.nodes[i]));
+    result_["node_cpu_pct"] = each;
   }
   if (cfg_.db_pid > 0) {
     result_["db_cpu_pct"] = pct(a.db, b.db);

@@ -26,10 +26,15 @@ inline std::chrono::nanoseconds to_ns(double seconds) {
 
 struct run_config {
   target_config target;
+  /// Several nodes of one cluster (--ports): client i talks to
+  /// targets[i % size], as a round-robin load balancer would place it.
+  /// Empty: every client talks to `target`.
+  std::vector<target_config> targets;
   std::string label;         // names the server in the results
   std::string scenario;      // fanout, rooms, conns or storm
   std::vector<std::string> tokens; // one JWT per bench user
   int server_pid = 0;        // for CPU and RSS; 0: not measured
+  std::vector<int> server_pids; // a cluster's nodes: CPU summed (--server_pids)
   int db_pid = 0;            // PostgreSQL postmaster; 0: none
   double warmup_s = 1;
   double duration_s = 5;
@@ -42,6 +47,9 @@ struct run_config {
   size_t concurrency = 500;  // connects in flight while setting up
   size_t storm_clients = 5000;
   double deadline_s = 120;   // hard limit for the whole scenario
+  std::string topic;         // failover: the topic (default bench/fail:0)
+  int kill_pid = 0;          // failover: the process to SIGKILL
+  size_t kill_node = 0;      // failover: its index in targets
   std::chrono::milliseconds connect_timeout{15000};
 };
 
@@ -57,6 +65,7 @@ public:
 protected:
   struct cpu_mark {
     uint64_t server = 0;
+    std::vector<uint64_t> nodes; // per server_pids entry
     uint64_t db = 0;
     uint64_t self = 0;
     uint64_t machine_busy = 0;
@@ -81,6 +90,12 @@ protected:
   void on_delivery(client&, uint64_t, int64_t) override {}
 
   std::shared_ptr<client> make_client(uint32_t index, std::string topic);
+
+  /// The node (index in cfg.targets) client `index` talks to; 0 when there
+  /// is one server.
+  size_t node_of(uint32_t index) const {
+    return cfg_.targets.empty() ? 0 : index % cfg_.targets.size();
+  }
 
   /// Starts clients_[0..n) with at most `concurrency` connecting at once.
   void connect_all(size_t concurrency);

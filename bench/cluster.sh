@@ -141,17 +141,7 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RAW=$OUT/cluster-$STAMP.jsonl
 TABLE=$OUT/cluster-$STAMP.md
 : >"$RAW"
-{
-  echo "machine: $(nproc) cores," \
-       "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
-       "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
-       "kernel $(uname -r)"
-  echo "nats-server: $("$NATS" --version 2>&1 | head -1)"
-  echo "sources: $(cd "$ROOT" && find actors app auth cluster config db net \
-    protocol support -name '*.[ch]pp' -print0 | sort -z | xargs -0 cat \
-    | sha256sum | cut -c1-16) (sha256 of the server's sources), $(date -u +%FT%TZ)"
-  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-} >"$WORK/machine.txt"
+describe_run >"$WORK/machine.txt"
 cat "$WORK/machine.txt" >&2
 
 # run_one SCENARIO KIND COUNT ROUND: one group started afresh, one run.

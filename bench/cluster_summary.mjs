@@ -6,35 +6,9 @@
 //   node bench/cluster_summary.mjs cluster.jsonl [machine.txt]
 import fs from 'node:fs';
 
-const [rawPath, machinePath] = process.argv.slice(2);
-if (!rawPath) {
-  console.error('usage: node bench/cluster_summary.mjs cluster.jsonl [machine.txt]');
-  process.exit(2);
-}
+import { fmt, median, nums, readArgs } from './results.mjs';
 
-const runs = fs.readFileSync(rawPath, 'utf8').split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line, i) => {
-    try { return JSON.parse(line); }
-    catch (err) { throw new Error(`${rawPath}:${i + 1}: ${err.message}`); }
-  });
-
-const nums = (values) => values
-  .filter((x) => typeof x === 'number' && Number.isFinite(x))
-  .sort((a, b) => a - b);
-
-function median(values) {
-  const v = nums(values);
-  if (v.length === 0) return undefined;
-  const mid = Math.floor(v.length / 2);
-  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
-
-function fmt(x, digits = 0) {
-  if (x === undefined) return 'n/a';
-  return x.toLocaleString('en-US', { maximumFractionDigits: digits,
-                                     minimumFractionDigits: digits });
-}
+const { runs, machinePath } = readArgs('bench/cluster_summary.mjs', 'cluster.jsonl');
 
 // "median [min–max]" of f over the runs.
 function spread(rs, f, digits = 0) {

@@ -286,3 +286,22 @@ stop_server() {
   SERVER_PID=""
 }
 
+
+# The machine, the peer and the exact sources measured, one line each, for
+# the head of a results table (run.sh, cluster.sh); `extra` lines follow.
+describe_run() {
+  echo "machine: $(nproc) cores," \
+       "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
+       "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
+       "kernel $(uname -r)"
+  echo "nats-server: $("$NATS" --version 2>&1 | head -1)"
+  echo "compiler: $(c++ --version | head -1)"
+  # The tree moves fast: name the exact sources that were measured.
+  echo "sources: $(cd "$ROOT" && find actors app auth cluster config db \
+    interfaces net protocol support -name '*.[ch]pp' -print0 | sort -z \
+    | xargs -0 cat | sha256sum | cut -c1-16) (sha256 of the server's" \
+    "sources), $(date -u +%FT%TZ)"
+  local line
+  for line in "$@"; do echo "$line"; done
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+}

@@ -79,24 +79,11 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RAW=$OUT/results-$STAMP.jsonl
 TABLE=$OUT/results-$STAMP.md
 : >"$RAW"
-{
-  echo "machine: $(nproc) cores," \
-       "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
-       "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
-       "kernel $(uname -r)"
-  echo "nats-server: $("$NATS" --version 2>&1 | head -1)"
-  echo "compiler: $(c++ --version | head -1)"
-  # The tree moves fast: name the exact sources that were measured.
-  echo "sources: $(cd "$ROOT" && find actors app auth config db net protocol \
-    support -name '*.[ch]pp' -print0 | sort -z | xargs -0 cat | sha256sum \
-    | cut -c1-16) (sha256 of the server's sources), $(date -u +%FT%TZ)"
-  if [[ " $PEERS " == *-wss* ]]; then
-    echo "transport: plain http + ws; peers named -wss: https + wss only," \
-         "throwaway ECDSA P-256 CA and server certificate (bench/lib.sh)," \
-         "verified by the load generator"
-  fi
-  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-} >"$WORK/machine.txt"
+transport=()
+if [[ " $PEERS " == *-wss* ]]; then
+  transport=("transport: plain http + ws; peers named -wss: https + wss only, throwaway ECDSA P-256 CA and server certificate (bench/lib.sh), verified by the load generator")
+fi
+describe_run "${transport[@]}" >"$WORK/machine.txt"
 cat "$WORK/machine.txt" >&2
 
 for (( round = 1; round <= ROUNDS; round++ )); do

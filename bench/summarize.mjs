@@ -6,18 +6,9 @@
 //   node bench/summarize.mjs results.jsonl [machine.txt]
 import fs from 'node:fs';
 
-const [rawPath, machinePath] = process.argv.slice(2);
-if (!rawPath) {
-  console.error('usage: node bench/summarize.mjs results.jsonl [machine.txt]');
-  process.exit(2);
-}
+import { fmt, median, readArgs } from './results.mjs';
 
-const runs = fs.readFileSync(rawPath, 'utf8').split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line, i) => {
-    try { return JSON.parse(line); }
-    catch (err) { throw new Error(`${rawPath}:${i + 1}: ${err.message}`); }
-  });
+const { runs, machinePath } = readArgs('bench/summarize.mjs', 'results.jsonl');
 
 const order = ['sockd-wss', 'sockd-alt-wss', 'nats-wss', 'sockd', 'sockd-alt',
   'nats', 'bare', 'bare-naive'];
@@ -25,20 +16,6 @@ const rank = (s) => (order.indexOf(s) === -1 ? order.length : order.indexOf(s));
 
 function get(obj, path) {
   return path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
-}
-
-function median(values) {
-  const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x))
-    .sort((a, b) => a - b);
-  if (v.length === 0) return undefined;
-  const mid = Math.floor(v.length / 2);
-  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
-
-function fmt(x, digits = 0) {
-  if (x === undefined) return 'n/a';
-  return x.toLocaleString('en-US', { maximumFractionDigits: digits,
-                                     minimumFractionDigits: digits });
 }
 
 // "median (min-max)" for the figure a target is judged on.

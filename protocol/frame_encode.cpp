@@ -121,35 +121,56 @@ std::string encode_stored(std::string_view action, std::string_view topic,
 
 namespace {
 
-// The members of a stored frame, copied but for `store` and `historical`.
-struct replay_builder : json_scan::member_sink {
+// The top-level members of a stored frame, copied but for `store`,
+// `historical` and, with `skip_positions`, `offset` and `epoch`: what a
+// replay (history page) and a recovered relay are built from.
+struct stored_members : json_scan::member_sink {
+  bool skip_positions = false;
   std::string out;
 
   void member(std::string_view parent, std::string_view key,
               std::string_view value) override {
     if (!parent.empty() || json_scan::equals(key, "store")
-        || json_scan::equals(key, "historical"))
+        || json_scan::equals(key, "historical")
+        || (skip_positions
+            && (json_scan::equals(key, "offset")
+                || json_scan::equals(key, "epoch"))))
       return;
     out += out.empty() ? '{' : ',';
     out += key;
     out += ':';
     out += value;
   }
+
+  /// Scans `stored`; false unless it is a well-formed JSON object.
+  bool read(std::string_view stored, size_t extra) {
+    out.reserve(stored.size() + extra);
+    bool object = false;
+    return json_scan::check(stored, json_scan::deepest, this, &object)
+             == json_scan::verdict::ok
+           && object;
+  }
 };
 
 } // namespace
 
 std::string encode_replay(std::string_view stored) {
-  replay_builder b;
-  b.out.reserve(stored.size() + 20);
-  bool object = false;
-  if (json_scan::check(stored, json_scan::deepest, &b, &object)
-        != json_scan::verdict::ok
-      || !object)
+  stored_members b;
+  if (!b.read(stored, 20))
     return std::string{stored};
   b.out += b.out.empty() ? '{' : ',';
   b.out += "\"historical\":true}";
   return std::move(b.out);
+}
+
+std::string encode_recovered(std::string_view stored, uint64_t offset,
+                             std::string_view epoch) {
+  stored_members b;
+  b.skip_positions = true;
+  if (!b.read(stored, 48) || b.out.empty())
+    return {};
+  b.out += ",\"store\":true}";
+  return encode_positioned(b.out, offset, epoch);
 }
 
 std::string encode_error(const refusal& r) {

@@ -5,44 +5,7 @@
 // asked for positions.
 #include "protocol/frame.hpp"
 
-#include "protocol/json_scan.hpp"
-
 namespace sockd::protocol {
-
-namespace {
-
-// The top-level members of a stored frame but `store`, `historical` and
-// any position, as they come.
-struct relay_builder : json_scan::member_sink {
-  std::string out;
-
-  void member(std::string_view parent, std::string_view key,
-              std::string_view value) override {
-    if (!parent.empty() || json_scan::equals(key, "store")
-        || json_scan::equals(key, "historical")
-        || json_scan::equals(key, "offset") || json_scan::equals(key, "epoch"))
-      return;
-    out += out.empty() ? '{' : ',';
-    out += key;
-    out += ':';
-    out += value;
-  }
-};
-
-} // namespace
-
-std::string encode_recovered(std::string_view stored, uint64_t offset,
-                             std::string_view epoch) {
-  relay_builder b;
-  b.out.reserve(stored.size() + 48);
-  bool object = false;
-  if (json_scan::check(stored, json_scan::deepest, &b, &object)
-        != json_scan::verdict::ok
-      || !object || b.out.empty())
-    return {};
-  b.out += ",\"store\":true}";
-  return encode_positioned(b.out, offset, epoch);
-}
 
 std::string encode_positioned(std::string_view frame, uint64_t offset,
                               std::string_view epoch) {

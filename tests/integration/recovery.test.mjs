@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import * as h from './harness.mjs';
+import { publish, subscribeWith } from './positions.mjs';
 
 const T = { timeout: 60000 };
 const HISTORY = 60;
@@ -30,33 +31,6 @@ after(async () => {
 });
 
 const PLAIN_KEYS = ['action', 'payload', 'sender', 'timestamp', 'topic'];
-
-/// Sends `n` relays from `c` numbered from `first`, every other one stored
-/// (with an id, answered by an ACK), and waits for c's own echo of each.
-async function publish(c, topic, first, n) {
-  for (let m = first; m < first + n; ++m) {
-    const frame = { action: 12, topic, payload: { m } };
-    if (m % 2 === 0) Object.assign(frame, { store: true, id: `m${m}` });
-    c.send(frame);
-  }
-  const echoes = await c.nextN((f) => f && f.topic === topic
-    && f.action === 12, n, 20000);
-  assert.deepEqual(echoes.map((f) => f.payload.m),
-                   Array.from({ length: n }, (_, i) => first + i));
-  return echoes;
-}
-
-/// SUBSCRIBE with `extra`; the frames of `topic` up to and including the
-/// action 8 answer.
-async function subscribeWith(c, topic, extra) {
-  c.send({ action: 8, topic, ...extra });
-  const got = [];
-  for (;;) {
-    const f = await c.next((x) => x && x.topic === topic, 10000);
-    got.push(f);
-    if (f.action === 8 || f.action === 'ERROR') return got;
-  }
-}
 
 test('a dropped client recovers exactly the 50 relays it missed', T,
      async () => {

@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import * as h from './harness.mjs';
+import * as positions from './positions.mjs';
 import * as placement from './placement.mjs';
+
+const { subscribeWith } = positions;
+// Every stored relay's ACK too: the kill -9 test counts on the rows.
+const publish = (c, topic, first, n) =>
+  positions.publish(c, topic, first, n, { acks: true });
 
 const T = { timeout: 60000 };
 const NAMES = ['node1', 'node2', 'node3'];
@@ -23,37 +29,6 @@ const cluster = h.useCluster({
 const nodes = cluster.nodes;
 
 const topicOwnedBy = (owner) => placement.topicOwnedBy(owner, NAMES);
-
-/// Sends `n` relays from `c` numbered from `first`, every other one stored
-/// (with an id, answered by an ACK), and waits for c's own echo of each
-/// and the ACK of each stored one.
-async function publish(c, topic, first, n) {
-  for (let m = first; m < first + n; ++m) {
-    const frame = { action: 12, topic, payload: { m } };
-    if (m % 2 === 0) Object.assign(frame, { store: true, id: `m${m}` });
-    c.send(frame);
-  }
-  const echoes = await c.nextN((f) => f && f.topic === topic
-    && f.action === 12, n, 20000);
-  assert.deepEqual(echoes.map((f) => f.payload.m),
-                   Array.from({ length: n }, (_, i) => first + i));
-  for (let m = first; m < first + n; ++m) {
-    if (m % 2 === 0) await c.next(h.isAck(`m${m}`), 20000);
-  }
-  return echoes;
-}
-
-/// SUBSCRIBE with `extra`; the frames of `topic` up to and including the
-/// action 8 answer.
-async function subscribeWith(c, topic, extra) {
-  c.send({ action: 8, topic, ...extra });
-  const got = [];
-  for (;;) {
-    const f = await c.next((x) => x && x.topic === topic, 10000);
-    got.push(f);
-    if (f.action === 8 || f.action === 'ERROR') return got;
-  }
-}
 
 test('a client of a non-owner node recovers the 50 relays it missed', T,
      async () => {

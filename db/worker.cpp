@@ -1,5 +1,6 @@
-// Over 400 lines: every request of a database worker, with its metrics, in one
-// behaviour; the SQL itself lives in db/queries.cpp and friends.
+// A database worker: every request of one database connection, with its
+// metrics, in one behaviour; the SQL lives in db/queries.cpp and friends,
+// the sock_connections writes in db/connection_rows.cpp.
 #include "db/worker.hpp"
 
 #include <algorithm>
@@ -18,10 +19,12 @@
 #include <pqxx/nontransaction>
 
 #include "db/allow_batch.hpp"
+#include "db/connection_rows.hpp"
 #include "db/failure.hpp"
 #include "db/log_text.hpp"
 #include "db/pending_rows.hpp"
 #include "db/queries.hpp"
+#include "db/request_timer.hpp"
 #include "db/sock_connections.hpp"
 #include "db/store_batch.hpp"
 #include "db/topic_messages.hpp"
@@ -49,32 +52,6 @@ constexpr size_t max_row_run = 250;
 constexpr auto retry_interval = std::chrono::seconds{1};
 
 constexpr int32_t max_page_size = 1000;
-
-// Times one request for the sockd_db_* metrics.
-class request_timer {
-public:
-  explicit request_timer(metrics::db_kind kind)
-    : m_(metrics::sockd.of(kind)), start_(std::chrono::steady_clock::now()) {
-    // nop
-  }
-
-  void finish(bool ok) {
-    std::chrono::duration<double> took = std::chrono::steady_clock::now()
-                                         - start_;
-    m_.latency.observe(took.count());
-    (ok ? m_.ok : m_.error).inc();
-  }
-
-  template <class... Ts>
-  caf::result<Ts...> done(caf::result<Ts...> r) {
-    finish(r.flag != caf::rt_error);
-    return r;
-  }
-
-private:
-  metrics::db_metrics& m_;
-  std::chrono::steady_clock::time_point start_;
-};
 
 // A request the pool handed over (db/dispatch.cpp counted it) is taken.
 void taken() {
@@ -150,51 +127,6 @@ void arm_retry(self_ptr self) {
   self->delayed_send(self, retry_interval, retry_atom::value);
 }
 
-// Runs one sock_connections write; false when it must wait for the
-// database. A write PostgreSQL refuses is logged and forgotten.
-bool write_row(session& db, const pending_rows::op& op) {
-  auto* conn = db.get(false);
-  if (conn == nullptr)
-    return false;
-  try {
-    if (!op.open) {
-      delete_connection(*conn, op.cid);
-      return true;
-    }
-    if (!db.swept())
-      return false;
-    insert_connection(*conn, op.cid, op.sub, db.config().node_name);
-    return true;
-  } catch (...) {
-    auto what = op.open ? "recording connection " : "removing connection ";
-    auto err = current_failure(db, what + op.cid);
-    return to_errc(err) != errc::unavailable;
-  }
-}
-
-// Writes a run of same-kind rows in one transaction; false when the
-// database is unavailable (the rows stay queued). A run PostgreSQL refuses
-// is written row by row, so that only the refused rows are dropped.
-bool write_run(session& db, const std::vector<pending_rows::op>& run) {
-  if (run.size() == 1)
-    return write_row(db, run.front());
-  auto* conn = db.get(false);
-  if (conn == nullptr || (run.front().open && !db.swept()))
-    return false;
-  try {
-    write_connections(*conn, run, db.config().node_name);
-    return true;
-  } catch (...) {
-    auto err = current_failure(db, "writing sock_connections rows");
-    if (to_errc(err) == errc::unavailable)
-      return false;
-  }
-  for (auto& op : run)
-    if (!write_row(db, op))
-      return false;
-  return true;
-}
-
 // Writes the queued rows after the requests now in the mailbox, so that a
 // burst of connections shares one transaction (one commit) per run.
 void drain_soon(self_ptr self) {
@@ -215,7 +147,7 @@ void drain(self_ptr self) {
   for (size_t n = 0; n < retry_burst && !st.pending.empty(); n += run.size()) {
     st.pending.front_run(max_row_run, run);
     request_timer timer{metrics::db_kind::connections};
-    auto written = write_run(*st.db, run);
+    auto written = write_connection_rows(*st.db, run);
     timer.finish(written);
     if (!written) {
       arm_retry(self);

@@ -68,15 +68,41 @@ namespace {
 
 // A number literal beyond a double's range (`1E999`, `1e-400`): JSON's
 // grammar allows it, but parsers read infinity or refuse it (nlohmann:
-// "number overflow"), so an ERROR frame does not echo it (found by
-// fuzzing).
-bool overflows_double(const std::string& literal) {
-  auto c = literal.front();
-  if (c != '-' && (c < '0' || c > '9'))
-    return false;
-  errno = 0;
-  auto value = std::strtod(literal.c_str(), nullptr);
-  return errno == ERANGE || std::isinf(value);
+// "number overflow"), so an ERROR frame does not echo a request holding
+// one, at its top or nested (both found by fuzzing). `json` is well-formed
+// (json_scan::check passed), so outside strings a number is the only
+// token that starts with '-' or a digit.
+bool holds_overflowing_number(std::string_view json) {
+  bool in_string = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    auto c = json[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (c != '-' && (c < '0' || c > '9'))
+      continue;
+    auto end = i;
+    while (end < json.size()
+           && (json[end] == '-' || json[end] == '+' || json[end] == '.'
+               || json[end] == 'e' || json[end] == 'E'
+               || (json[end] >= '0' && json[end] <= '9')))
+      ++end;
+    std::string literal{json.substr(i, end - i)};
+    errno = 0;
+    auto value = std::strtod(literal.c_str(), nullptr);
+    if (errno == ERANGE || std::isinf(value))
+      return true;
+    i = end - 1;
+  }
+  return false;
 }
 
 // The common head of relayed and stored frames.
@@ -191,7 +217,7 @@ std::string encode_error(const refusal& r) {
                       && json_scan::check(*r.request, json_scan::deepest,
                                           nullptr)
                            == json_scan::verdict::ok
-                      && !overflows_double(*r.request);
+                      && !holds_overflowing_number(*r.request);
     out += ",\"request\":";
     out += request_ok ? std::string_view{*r.request}
                       : std::string_view{"null"};

@@ -86,4 +86,16 @@ CAF_TEST(a request beyond the range of a double is not echoed) {
   r.request = "1e-400";
   CAF_CHECK(nlohmann::json::parse(encode_error(r))["payload"]["request"]
               .is_null());
+  // Nested in an array or an object, too (found by fuzzing).
+  for (auto nested : {R"([9e331,1e00,1e5,0.1])", R"({"a":[1,{"b":-2E999}]})"}) {
+    r.request = nested;
+    auto err = nlohmann::json::parse(encode_error(r), nullptr, false);
+    CAF_REQUIRE(!err.is_discarded());
+    CAF_CHECK(err["payload"]["request"].is_null());
+  }
+  // Digits inside strings are text, not numbers.
+  r.request = R"({"s":"9e999 \" 1e999","n":[-0.5,2E+5]})";
+  auto kept = nlohmann::json::parse(encode_error(r));
+  CAF_CHECK_EQUAL(kept["payload"]["request"]["s"], "9e999 \" 1e999");
+  CAF_CHECK_EQUAL(kept["payload"]["request"]["n"][1], 200000.0);
 }
